@@ -1,0 +1,61 @@
+# govmetrics: `make run` builds and publishes the warehouse; `make test` lints and tests.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+export GOVMETRICS_HOME ?= $(CURDIR)/warehouse
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+DBT_DIR := dbt_project
+MANIFEST := $(DBT_DIR)/target/manifest.json
+DBT_SOURCES := $(shell find $(DBT_DIR)/models $(DBT_DIR)/macros $(DBT_DIR)/seeds $(DBT_DIR)/tests -type f 2>/dev/null) $(DBT_DIR)/dbt_project.yml $(DBT_DIR)/profiles.yml
+
+.PHONY: setup run test lint format dev lock clean
+
+setup: $(VENV)/.installed $(MANIFEST)
+
+# Installs exactly the versions pinned in requirements.lock (uv is itself pinned).
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+# The dbt manifest is prepared at build time, never parsed on import in production.
+$(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
+	$(BIN)/dbt parse --quiet --project-dir $(DBT_DIR) --profiles-dir $(DBT_DIR)
+	touch $@
+
+run: setup
+	$(BIN)/govmetrics build
+	@echo
+	@echo "Published warehouse: $$($(BIN)/govmetrics where)"
+	@echo "Try:"
+	@echo "  $(BIN)/govmetrics sql \"select year, pop_60_plus_share, pop_60_plus_share_change_pp from marts.aging_timeseries order by year\""
+	@echo "  $(BIN)/govmetrics sql \"select * from marts.aging_timeseries where year = 2023\" --format json"
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+dev: setup
+	mkdir -p $(GOVMETRICS_HOME)/dagster
+	cp orchestration/dagster.yaml $(GOVMETRICS_HOME)/dagster/dagster.yaml
+	DAGSTER_HOME=$(GOVMETRICS_HOME)/dagster $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+# Re-pins every dependency; commit the new requirements.lock.
+lock: $(VENV)/.installed
+	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 --no-header
+
+clean:
+	rm -rf $(GOVMETRICS_HOME)/build $(GOVMETRICS_HOME)/published $(GOVMETRICS_HOME)/dagster $(DBT_DIR)/target $(DBT_DIR)/logs

@@ -1,0 +1,158 @@
+"""Official observations transcribed from source documents: one CSV row per written figure."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from ingest.contracts import (
+    ParsedFile,
+    Rejection,
+    RowRejected,
+    one_of,
+    optional_date,
+    quarantine_frame,
+    read_csv_rows,
+    required,
+)
+from ingest.written_quantity import WrittenQuantityError, parse_written_quantity
+
+OBSERVATION_COLUMNS = (
+    "indicator_code",
+    "geo_code",
+    "as_of",
+    "period_start",
+    "period_end",
+    "value_as_written",
+    "source_id",
+    "locator",
+    "vintage",
+    "note",
+)
+OBSERVATION_SCHEMA: dict[str, type[pl.DataType]] = {
+    "indicator_code": pl.String,
+    "geo_code": pl.String,
+    "as_of": pl.Date,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "value_as_written": pl.String,
+    "value": pl.Float64,
+    "lower": pl.Float64,
+    "upper": pl.Float64,
+    "qualifier": pl.String,
+    "source_id": pl.String,
+    "locator": pl.String,
+    "vintage": pl.String,
+    "note": pl.String,
+    "_source_file": pl.String,
+    "_source_line": pl.Int64,
+}
+_GEO_CODE = re.compile(r"^\d{6}$")
+
+
+@dataclass(frozen=True)
+class ReferenceCodes:
+    """The codes an observation may use: indicator -> kind, known geographies, sources, vintages."""
+
+    indicator_kinds: dict[str, str]
+    geo_codes: frozenset[str]
+    source_ids: frozenset[str]
+    vintages: frozenset[str]
+
+    def fingerprint(self) -> str:
+        """A hash of every code: a file validated against other codes must be validated again."""
+        canonical = json.dumps(
+            [
+                sorted(self.indicator_kinds.items()),
+                sorted(self.geo_codes),
+                sorted(self.source_ids),
+                sorted(self.vintages),
+            ]
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _validate(row: dict, codes: ReferenceCodes) -> tuple:
+    indicator = one_of(row, "indicator_code", frozenset(codes.indicator_kinds))
+    geo_code = required(row, "geo_code")
+    if not _GEO_CODE.match(geo_code):
+        raise RowRejected("geo_code", geo_code, "must be a six-digit GB/T 2260 code")
+    if geo_code not in codes.geo_codes:
+        raise RowRejected("geo_code", geo_code, "unknown geography code")
+
+    as_of = optional_date(row, "as_of")
+    start = optional_date(row, "period_start")
+    end = optional_date(row, "period_end")
+    if as_of is None and (start is None or end is None):
+        raise RowRejected("as_of", "", "give an as-of date or both period_start and period_end")
+    if as_of is not None and (start or end):
+        raise RowRejected("as_of", str(as_of), "give an as-of date or a period, not both")
+    if start and end and start > end:
+        raise RowRejected("period_end", str(end), f"ends before period_start {start}")
+
+    written = required(row, "value_as_written")
+    try:
+        quantity = parse_written_quantity(written)
+    except WrittenQuantityError as err:
+        raise RowRejected("value_as_written", written, str(err)) from None
+    is_percent_indicator = codes.indicator_kinds[indicator] in {"percent", "percentage_point"}
+    if quantity.is_percent != is_percent_indicator:
+        expected = "a percentage (ending in %)" if is_percent_indicator else "not a percentage"
+        raise RowRejected("value_as_written", written, f"{indicator} expects {expected}")
+
+    return (
+        indicator,
+        geo_code,
+        as_of,
+        start,
+        end,
+        written,
+        quantity.value,
+        quantity.lower,
+        quantity.upper,
+        quantity.qualifier,
+        one_of(row, "source_id", codes.source_ids),
+        required(row, "locator"),
+        one_of(row, "vintage", codes.vintages),
+        row.get("note", ""),
+    )
+
+
+def read_observation_file(path: Path, codes: ReferenceCodes, name: str | None = None) -> ParsedFile:
+    """Read one observations CSV; each bad row goes to quarantine, good rows still load.
+
+    `name` is how the file is named in messages and in the loaded rows (default: the path).
+    """
+    name = name or str(path)
+    rows: list[tuple] = []
+    rejections: list[Rejection] = []
+    for line, row in read_csv_rows(path, OBSERVATION_COLUMNS):
+        try:
+            rows.append((*_validate(row, codes), name, line))
+        except RowRejected as err:
+            rejections.append(Rejection(name, line, err.field, err.value, err.reason))
+    valid = pl.DataFrame(rows, schema=OBSERVATION_SCHEMA, orient="row")
+    return ParsedFile(valid=valid, quarantine=quarantine_frame(rejections))
+
+
+def _column(path: Path, column: str) -> list[str]:
+    return [row[column] for _, row in read_csv_rows(path, (column,))]
+
+
+def load_reference_codes(seeds_dir: Path, source_ids: frozenset[str]) -> ReferenceCodes:
+    """Codes from the dbt seeds (indicators, geographies, vintages) and the source registry."""
+    indicators = seeds_dir / "indicators.csv"
+    kinds = dict(
+        zip(_column(indicators, "indicator_code"), _column(indicators, "kind"), strict=True)
+    )
+    return ReferenceCodes(
+        indicator_kinds=kinds,
+        geo_codes=frozenset(_column(seeds_dir / "geographies.csv", "geo_code")),
+        source_ids=source_ids,
+        vintages=frozenset(_column(seeds_dir / "vintages.csv", "vintage")),
+    )

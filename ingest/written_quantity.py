@@ -1,0 +1,130 @@
+"""Parse one figure as written in Chinese statistics (`29697万人`, `21.1%`, `>4400万`, `3800多万`).
+
+A written figure stands for an interval, not a point: `2.37亿` is [2.365亿, 2.375亿), `60多万` is
+[60万, 70万), `超4400万` is (4400万, unbounded), `近700万` is (unbounded, 700万]. The rules are the
+ones in the design guide ("Intervals"); this module is the single place that implements them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+# Characters that mean the same thing in traditional script or full-width form.
+_TRADITIONAL = str.maketrans(
+    {"萬": "万", "億": "亿", "個": "个", "佔": "占", "達": "达", "歲": "岁"}
+)
+
+MULTIPLIERS: dict[str, Decimal] = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+
+LOWER_BOUND_WORDS = ("超过", "突破", "高于", "多于", "大于", "超", "逾", ">", "＞")
+UPPER_BOUND_WORDS = ("将近", "接近", "不足", "不到", "少于", "低于", "近", "<", "＜")
+APPROX_BEFORE_WORDS = ("大约", "约为", "约", "~")
+LOWER_BOUND_AFTER = ("以上",)
+UPPER_BOUND_AFTER = ("以内", "以下")
+APPROX_AFTER = ("左右",)
+SURPLUS_WORDS = ("余", "多")
+
+# Relative half-width of the band given to 约/左右 figures when no tolerance policy is supplied.
+DEFAULT_APPROX_BAND = Decimal("0.05")
+
+_BEFORE = sorted(LOWER_BOUND_WORDS + UPPER_BOUND_WORDS + APPROX_BEFORE_WORDS, key=len, reverse=True)
+_AFTER = sorted(LOWER_BOUND_AFTER + UPPER_BOUND_AFTER + APPROX_AFTER, key=len, reverse=True)
+_PATTERN = re.compile(
+    r"^(?P<before>" + "|".join(map(re.escape, _BEFORE)) + r")?"
+    r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<surplus1>余|多)?"
+    r"(?P<multiplier>万亿|万|亿)?"
+    r"(?P<surplus2>余|多)?"
+    r"(?P<percent>%)?"
+    r"(?P<unit>[\u4e00-\u9fff]{0,4}?)"
+    r"(?P<after>" + "|".join(map(re.escape, _AFTER)) + r")?$"
+)
+
+
+class WrittenQuantityError(ValueError):
+    """The text is not one quantity in a form this parser knows."""
+
+
+@dataclass(frozen=True)
+class WrittenQuantity:
+    """A parsed figure: value in base units and the interval the written form stands for."""
+
+    text: str
+    value: float
+    lower: float | None
+    upper: float | None
+    qualifier: str | None
+    is_percent: bool
+    unit_word: str
+
+
+def normalise(text: str) -> str:
+    """Full-width digits and punctuation to ASCII, traditional characters to simplified."""
+    return unicodedata.normalize("NFKC", text).translate(_TRADITIONAL).strip()
+
+
+def _last_digit_step(number: str) -> Decimal:
+    """The place value of the last written digit: `21.1` -> 0.1, `29697` -> 1."""
+    if "." in number:
+        return Decimal(1).scaleb(-len(number.split(".")[1]))
+    return Decimal(1)
+
+
+def _last_nonzero_step(number: str) -> Decimal:
+    """The place value of the last non-zero digit, for 余/多: `3200` -> 100, `1.4` -> 0.1."""
+    if "." in number:
+        return _last_digit_step(number)
+    stripped = number.rstrip("0")
+    return Decimal(10) ** (len(number) - len(stripped)) if stripped else Decimal(1)
+
+
+def parse_written_quantity(
+    text: str, approx_band: Decimal = DEFAULT_APPROX_BAND
+) -> WrittenQuantity:
+    """Parse `text` (one figure, optionally with qualifier and unit word) into value and interval.
+
+    Raises WrittenQuantityError naming the text when it is not a single figure.
+    """
+    match = _PATTERN.match(normalise(text))
+    if match is None:
+        raise WrittenQuantityError(f"not a written quantity: {text!r}")
+    parts = match.groupdict()
+    if parts["surplus1"] and parts["surplus2"]:
+        raise WrittenQuantityError(f"余/多 written twice: {text!r}")
+    if parts["before"] and parts["after"]:
+        raise WrittenQuantityError(f"two qualifiers in one figure: {text!r}")
+
+    number = parts["number"].replace(",", "")
+    multiplier = Decimal(1)
+    for char in parts["multiplier"] or "":
+        multiplier *= MULTIPLIERS[char]
+    value = Decimal(number) * multiplier
+    surplus = parts["surplus1"] or parts["surplus2"]
+    qualifier = parts["before"] or parts["after"] or surplus
+
+    lower: Decimal | None
+    upper: Decimal | None
+    if surplus:
+        lower, upper = value, value + _last_nonzero_step(number) * multiplier
+    else:
+        half_step = _last_digit_step(number) * multiplier / 2
+        lower, upper = value - half_step, value + half_step
+    if qualifier in LOWER_BOUND_WORDS + LOWER_BOUND_AFTER:
+        lower, upper = value, None
+    elif qualifier in UPPER_BOUND_WORDS + UPPER_BOUND_AFTER:
+        lower, upper = None, value
+    elif qualifier in APPROX_BEFORE_WORDS + APPROX_AFTER:
+        lower, upper = value * (1 - approx_band), value * (1 + approx_band)
+
+    return WrittenQuantity(
+        text=text,
+        value=float(value),
+        lower=None if lower is None else float(lower),
+        upper=None if upper is None else float(upper),
+        qualifier=qualifier,
+        is_percent=bool(parts["percent"]),
+        unit_word=parts["unit"],
+    )

@@ -1,0 +1,1 @@
+"""Assets by domain: official statistics, dbt models, publishing."""

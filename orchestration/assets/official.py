@@ -1,0 +1,113 @@
+"""Ingest assets for the public-statistics layer: the source registry and official observations."""
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    MaterializeResult,
+    asset,
+)
+
+from ingest.contracts import ParsedFile, rejection_message
+from ingest.official_observations import load_reference_codes, read_observation_file
+from ingest.source_registry import CONTRACT_FINGERPRINT, read_source_registry
+from orchestration.resources import WarehouseResource
+from warehouse import paths
+from warehouse.raw_store import LoadOutcome, append_load, current_quarantine
+
+REGISTRY_FILE = paths.INGEST_DATA_DIR / "source_documents.csv"
+OBSERVATIONS_DIR = paths.INGEST_DATA_DIR / "observations"
+REGISTRY_KEY = AssetKey(["raw", "registry_sources"])
+OBSERVATIONS_KEY = AssetKey(["raw", "official_observations"])
+
+
+def _quarantine_check(warehouse: WarehouseResource, table: str, asset_key: AssetKey):
+    """Warn (never block) when the current loads of `table` left rows in quarantine."""
+    with warehouse.connect() as con:
+        rows = current_quarantine(con, table)
+    return AssetCheckResult(
+        asset_key=asset_key,
+        check_name="no_rows_quarantined",
+        passed=not rows,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "quarantined_rows": len(rows),
+            "first_rejections": "\n".join(rows[:20]) or "none",
+        },
+    )
+
+
+def _result(outcomes: list[LoadOutcome]) -> dict:
+    return {
+        "files": len(outcomes),
+        "files_skipped_unchanged": sum(o.skipped for o in outcomes),
+        "rows_loaded": sum(o.rows_loaded for o in outcomes),
+        "rows_quarantined": sum(o.rows_quarantined for o in outcomes),
+    }
+
+
+def _log_rejections(context: AssetExecutionContext, parsed: ParsedFile) -> None:
+    for row in parsed.quarantine.iter_rows(named=True):
+        context.log.warning(
+            rejection_message(row["source_file"], row["line"], row["field"], row["reason"])
+        )
+
+
+@asset(
+    key=REGISTRY_KEY,
+    group_name="raw",
+    kinds={"python", "duckdb"},
+    description="The source registry: one record per source document, every field mandatory.",
+    check_specs=[AssetCheckSpec("no_rows_quarantined", asset=REGISTRY_KEY)],
+)
+def registry_sources(context: AssetExecutionContext, warehouse: WarehouseResource):
+    parsed = read_source_registry(REGISTRY_FILE, paths.display_path(REGISTRY_FILE))
+    _log_rejections(context, parsed)
+    with warehouse.connect() as con:
+        outcome = append_load(
+            con,
+            "registry_sources",
+            REGISTRY_FILE,
+            paths.display_path(REGISTRY_FILE),
+            parsed.valid,
+            parsed.quarantine,
+            CONTRACT_FINGERPRINT,
+        )
+    yield MaterializeResult(metadata=_result([outcome]))
+    yield _quarantine_check(warehouse, "registry_sources", REGISTRY_KEY)
+
+
+@asset(
+    key=OBSERVATIONS_KEY,
+    deps=[REGISTRY_KEY],
+    group_name="raw",
+    kinds={"python", "duckdb"},
+    description="Official figures transcribed from source documents, one row per written figure.",
+    check_specs=[AssetCheckSpec("no_rows_quarantined", asset=OBSERVATIONS_KEY)],
+)
+def official_observations(context: AssetExecutionContext, warehouse: WarehouseResource):
+    registry = read_source_registry(REGISTRY_FILE)
+    codes = load_reference_codes(
+        paths.DBT_SEEDS_DIR, frozenset(registry.valid.get_column("source_id"))
+    )
+    outcomes = []
+    with warehouse.connect() as con:
+        for path in sorted(OBSERVATIONS_DIR.glob("*.csv")):
+            name = paths.display_path(path)
+            parsed = read_observation_file(path, codes, name)
+            _log_rejections(context, parsed)
+            outcomes.append(
+                append_load(
+                    con,
+                    "official_observations",
+                    path,
+                    name,
+                    parsed.valid,
+                    parsed.quarantine,
+                    codes.fingerprint(),
+                )
+            )
+    yield MaterializeResult(metadata=_result(outcomes))
+    yield _quarantine_check(warehouse, "official_observations", OBSERVATIONS_KEY)

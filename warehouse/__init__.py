@@ -1,0 +1,1 @@
+"""The DuckDB lifecycle: paths, connections, raw loads, publishing and read-only queries."""

@@ -1,0 +1,74 @@
+"""The `govmetrics` command. Dagster and dbt are imported only by the commands that need them."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from warehouse import paths
+
+
+def _cmd_build(_: argparse.Namespace) -> int:
+    from orchestration.build import build_and_publish
+
+    return 0 if build_and_publish() else 1
+
+
+def _cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from warehouse.formatting import render
+    from warehouse.query import NoPublishedWarehouse, QueryRefused, run_query
+
+    try:
+        result = run_query(args.query, paths.published_db())
+    except (QueryRefused, NoPublishedWarehouse) as err:
+        print(f"govmetrics sql: {err}", file=sys.stderr)
+        return 2
+    except duckdb.Error as err:
+        message = " ".join(str(err).split())
+        print(f"govmetrics sql: {type(err).__name__}: {message}", file=sys.stderr)
+        return 1
+    print(render(result, args.format))
+    return 0
+
+
+def _cmd_where(_: argparse.Namespace) -> int:
+    print(paths.published_db())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from warehouse.formatting import FORMATS
+
+    parser = argparse.ArgumentParser(
+        prog="govmetrics",
+        description="Community-governance and elderly-care statistics: build, publish, query.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser(
+        "build", help="materialise every asset, run the checks, publish a read-only snapshot"
+    )
+    build.set_defaults(handler=_cmd_build)
+
+    sql = commands.add_parser("sql", help="run a read-only query against the published warehouse")
+    sql.add_argument("query", help='SQL text, e.g. "select * from marts.aging_timeseries"')
+    sql.add_argument("--format", choices=FORMATS, default="table")
+    sql.set_defaults(handler=_cmd_sql)
+
+    where = commands.add_parser("where", help="print the path of the published DuckDB file")
+    where.set_defaults(handler=_cmd_where)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    # Child processes (dbt) find the warehouse through the same variable.
+    os.environ["GOVMETRICS_HOME"] = str(paths.home())
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

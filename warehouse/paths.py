@@ -1,0 +1,36 @@
+"""Where everything lives. `GOVMETRICS_HOME` moves the warehouse folder (default: `warehouse/`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+DBT_SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+INGEST_DATA_DIR = REPO_ROOT / "ingest" / "data"
+DAGSTER_YAML_TEMPLATE = REPO_ROOT / "orchestration" / "dagster.yaml"
+
+
+def home() -> Path:
+    return Path(os.environ.get("GOVMETRICS_HOME", REPO_ROOT / "warehouse")).resolve()
+
+
+def build_db() -> Path:
+    """The one database builds write to; only the build process ever opens it."""
+    return home() / "build" / "govmetrics.duckdb"
+
+
+def published_db() -> Path:
+    """The read-only snapshot researchers query, replaced atomically by each publish."""
+    return home() / "published" / "govmetrics.duckdb"
+
+
+def dagster_home() -> Path:
+    return home() / "dagster"
+
+
+def display_path(path: Path) -> str:
+    """A path as shown in messages and stored in `raw`: relative to the repository if inside."""
+    resolved = path.resolve()
+    return str(resolved.relative_to(REPO_ROOT)) if resolved.is_relative_to(REPO_ROOT) else str(path)

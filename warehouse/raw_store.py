@@ -1,0 +1,158 @@
+"""The append-only `raw` schema: every load is logged with its id, file hash and time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from ingest.contracts import rejection_message
+
+_LOAD_LOG_DDL = """
+create table if not exists raw.load_log (
+    load_id varchar primary key,
+    table_name varchar not null,
+    source_file varchar not null,
+    file_hash varchar not null,
+    contract_hash varchar not null,
+    loaded_at timestamp not null,
+    rows_loaded bigint not null,
+    rows_quarantined bigint not null
+)"""
+_QUARANTINE_DDL = """
+create table if not exists raw.quarantine (
+    _load_id varchar not null,
+    table_name varchar not null,
+    source_file varchar not null,
+    line bigint,
+    field varchar,
+    value varchar,
+    reason varchar not null,
+    _loaded_at timestamp not null
+)"""
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    source_file: str
+    skipped: bool
+    rows_loaded: int
+    rows_quarantined: int
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists raw")
+    con.execute(_LOAD_LOG_DDL)
+    con.execute(_QUARANTINE_DDL)
+
+
+def already_loaded(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    source_file: str,
+    source_hash: str,
+    contract_hash: str,
+) -> bool:
+    """True when the latest load of this file into `table` had the same content and contract."""
+    latest = con.execute(
+        "select file_hash, contract_hash from raw.load_log"
+        " where table_name = ? and source_file = ? order by loaded_at desc, load_id desc limit 1",
+        [table, source_file],
+    ).fetchone()
+    return latest == (source_hash, contract_hash)
+
+
+def append_load(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    source_file: Path,
+    source_name: str,
+    valid: pl.DataFrame,
+    quarantine: pl.DataFrame,
+    contract_hash: str,
+) -> LoadOutcome:
+    """Append one file's valid rows to `raw.<table>` and its rejected rows to `raw.quarantine`.
+
+    `source_name` is the file's stable name (relative to the repository) used to find its loads.
+
+    A file whose content and contract were loaded before is skipped, so reruns add nothing.
+    """
+    ensure_raw_schema(con)
+    source_hash = file_hash(source_file)
+    if already_loaded(con, table, source_name, source_hash, contract_hash):
+        return LoadOutcome(source_name, skipped=True, rows_loaded=0, rows_quarantined=0)
+
+    loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    load_id = f"{loaded_at:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
+    stamped = valid.with_columns(
+        pl.lit(load_id).alias("_load_id"),
+        pl.lit(source_hash).alias("_file_hash"),
+        pl.lit(loaded_at).alias("_loaded_at"),
+    )
+    rejected = quarantine.select(
+        pl.lit(load_id).alias("_load_id"),
+        pl.lit(table).alias("table_name"),
+        "source_file",
+        "line",
+        "field",
+        "value",
+        "reason",
+        pl.lit(loaded_at).alias("_loaded_at"),
+    )
+    con.execute("begin")
+    try:
+        con.register("incoming", stamped)
+        con.execute(f"create table if not exists raw.{table} as select * from incoming limit 0")
+        con.execute(f"insert into raw.{table} by name select * from incoming")
+        con.register("incoming_rejected", rejected)
+        con.execute("insert into raw.quarantine by name select * from incoming_rejected")
+        con.execute(
+            "insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                load_id,
+                table,
+                source_name,
+                source_hash,
+                contract_hash,
+                loaded_at,
+                valid.height,
+                quarantine.height,
+            ],
+        )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    finally:
+        con.unregister("incoming")
+        con.unregister("incoming_rejected")
+    return LoadOutcome(source_name, False, valid.height, quarantine.height)
+
+
+def current_quarantine(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Messages for the rows rejected by the latest load of each file into `table`."""
+    ensure_raw_schema(con)
+    rows = con.execute(
+        """
+        with latest as (
+            select load_id, row_number() over (
+                partition by source_file order by loaded_at desc, load_id desc
+            ) as recency
+            from raw.load_log where table_name = ?
+        )
+        select source_file, line, field, reason from raw.quarantine
+        where _load_id in (select load_id from latest where recency = 1)
+        order by source_file, line
+        """,
+        [table],
+    ).fetchall()
+    return [rejection_message(*row) for row in rows]
