@@ -22,23 +22,27 @@ def _dagster_instance():
     return DagsterInstance.get()
 
 
-def _summary(result, log_path: Path) -> list[str]:
+def _summary(job, result, log_path: Path) -> list[str]:
     """One line per step and per failed check, then where the full log is."""
     lines = []
+    started = {event.step_key for event in result.all_events if event.is_step_start}
     for event in result.all_events:
         if event.is_step_success:
             lines.append(f"ok      {event.step_key}")
         elif event.is_step_failure:
             error = event.event_specific_data.error
             lines.append(f"FAILED  {event.step_key}: {error.message.strip().splitlines()[0]}")
-        elif event.is_step_skipped:
-            lines.append(f"skipped {event.step_key} (an upstream step failed)")
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             if not evaluation.passed:
                 severity = evaluation.severity.value.lower()
                 key = evaluation.asset_key.to_user_string()
                 lines.append(f"check {severity}: {key} {evaluation.check_name} did not pass")
+    lines += [
+        f"not run {node.name} (an upstream step failed)"
+        for node in job.nodes_in_topological_order
+        if node.name not in started
+    ]
     lines.append(f"full log: {log_path}")
     return lines
 
@@ -61,10 +65,9 @@ def build_and_publish() -> bool:
         contextlib.redirect_stdout(log),
         contextlib.redirect_stderr(log),
     ):
-        result = defs.resolve_job_def("full_refresh").execute_in_process(
-            instance=instance, raise_on_error=False
-        )
-    print("\n".join(_summary(result, log_path)))
+        job = defs.resolve_job_def("full_refresh")
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    print("\n".join(_summary(job, result, log_path)))
     if result.success:
         print(f"published {paths.published_db()}")
     else:
