@@ -20,7 +20,7 @@ from ingest.contracts import (
     read_csv_rows,
     required,
 )
-from ingest.written_quantity import WrittenQuantityError, parse_written_quantity
+from ingest.written_quantity import WrittenQuantity, WrittenQuantityError, parse_written_quantity
 
 OBSERVATION_COLUMNS = (
     "indicator_code",
@@ -53,6 +53,7 @@ OBSERVATION_SCHEMA: dict[str, type[pl.DataType]] = {
     "_source_line": pl.Int64,
 }
 _GEO_CODE = re.compile(r"^\d{6}$")
+PERCENTAGE_POINT_WORDS = ("个百分点", "百分点")
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,20 @@ class ReferenceCodes:
             ]
         )
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _check_kind(indicator: str, kind: str, written: str, quantity: WrittenQuantity) -> None:
+    """A percent is written with %, a change in percentage points with 个百分点, nothing else
+    with either."""
+    is_points = quantity.unit_word in PERCENTAGE_POINT_WORDS
+    if kind == "percent" and not quantity.is_percent:
+        raise RowRejected("value_as_written", written, f"{indicator} is a percent: write it with %")
+    if kind == "percentage_point" and not is_points:
+        raise RowRejected(
+            "value_as_written", written, f"{indicator} is in percentage points: write 个百分点"
+        )
+    if kind not in {"percent", "percentage_point"} and (quantity.is_percent or is_points):
+        raise RowRejected("value_as_written", written, f"{indicator} is a {kind}, not a percentage")
 
 
 def _validate(row: dict, codes: ReferenceCodes) -> tuple:
@@ -100,10 +115,7 @@ def _validate(row: dict, codes: ReferenceCodes) -> tuple:
         quantity = parse_written_quantity(written)
     except WrittenQuantityError as err:
         raise RowRejected("value_as_written", written, str(err)) from None
-    is_percent_indicator = codes.indicator_kinds[indicator] in {"percent", "percentage_point"}
-    if quantity.is_percent != is_percent_indicator:
-        expected = "a percentage (ending in %)" if is_percent_indicator else "not a percentage"
-        raise RowRejected("value_as_written", written, f"{indicator} expects {expected}")
+    _check_kind(indicator, codes.indicator_kinds[indicator], written, quantity)
 
     return (
         indicator,

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 # Characters that mean the same thing in traditional script or full-width form.
 _TRADITIONAL = str.maketrans(
-    {"萬": "万", "億": "亿", "個": "个", "佔": "占", "達": "达", "歲": "岁"}
+    {"萬": "万", "億": "亿", "個": "个", "佔": "占", "達": "达", "歲": "岁", "−": "-", "﹣": "-"}
 )
 
 MULTIPLIERS: dict[str, Decimal] = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
@@ -34,6 +34,7 @@ _BEFORE = sorted(LOWER_BOUND_WORDS + UPPER_BOUND_WORDS + APPROX_BEFORE_WORDS, ke
 _AFTER = sorted(LOWER_BOUND_AFTER + UPPER_BOUND_AFTER + APPROX_AFTER, key=len, reverse=True)
 _PATTERN = re.compile(
     r"^(?P<before>" + "|".join(map(re.escape, _BEFORE)) + r")?"
+    r"(?P<sign>[+\-])?"
     r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<surplus1>余|多)?"
     r"(?P<multiplier>万亿|万|亿)?"
@@ -62,7 +63,8 @@ class WrittenQuantity:
 
 
 def normalise(text: str) -> str:
-    """Full-width digits and punctuation to ASCII, traditional characters to simplified."""
+    """Full-width digits and punctuation to ASCII, traditional characters to simplified, and the
+    minus sign (U+2212) to a hyphen."""
     return unicodedata.normalize("NFKC", text).translate(_TRADITIONAL).strip()
 
 
@@ -101,7 +103,7 @@ def parse_written_quantity(
     multiplier = Decimal(1)
     for char in parts["multiplier"] or "":
         multiplier *= MULTIPLIERS[char]
-    value = Decimal(number) * multiplier
+    value = Decimal(number) * multiplier * (-1 if parts["sign"] == "-" else 1)
     surplus = parts["surplus1"] or parts["surplus2"]
     qualifier = parts["before"] or parts["after"] or surplus
 

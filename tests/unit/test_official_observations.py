@@ -10,7 +10,11 @@ from ingest.source_registry import read_source_registry
 from warehouse import paths
 
 CODES = ReferenceCodes(
-    indicator_kinds={"pop_total": "count", "pop_60_plus_share": "percent"},
+    indicator_kinds={
+        "pop_total": "count",
+        "pop_60_plus_share": "percent",
+        "pop_60_plus_share_change_pp": "percentage_point",
+    },
     geo_codes=frozenset({"000000"}),
     source_ids=frozenset({"src_a"}),
     vintages=frozenset({"first_published"}),
@@ -69,7 +73,13 @@ def test_a_valid_row_is_typed_with_its_interval(tmp_path):
         (
             row(indicator_code="pop_60_plus_share", value_as_written="21.1"),
             "value_as_written",
-            "percentage",
+            "write it with %",
+        ),
+        (row(value_as_written="21.1%"), "value_as_written", "not a percentage"),
+        (
+            row(indicator_code="pop_60_plus_share_change_pp", value_as_written="1.3%"),
+            "value_as_written",
+            "个百分点",
         ),
         (row(source_id="src_unknown"), "source_id", "must be one of"),
         (row(locator=""), "locator", "empty"),
@@ -83,6 +93,13 @@ def test_a_bad_row_is_quarantined_and_the_good_rows_still_load(tmp_path, bad_row
     rejected = parsed.quarantine.row(0, named=True)
     assert (rejected["source_file"], rejected["line"], rejected["field"]) == ("obs.csv", 3, field)
     assert reason in rejected["reason"]
+
+
+def test_a_change_in_points_is_written_with_ge_bai_fen_dian(tmp_path):
+    change = row(indicator_code="pop_60_plus_share_change_pp", value_as_written="+1.3个百分点")
+    parsed = read_observation_file(write(tmp_path, change), CODES)
+    assert parsed.quarantine.is_empty()
+    assert parsed.valid.get_column("value").to_list() == [1.3]
 
 
 def test_a_file_without_a_required_column_names_file_and_column(tmp_path):

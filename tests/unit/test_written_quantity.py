@@ -68,6 +68,18 @@ def test_traditional_characters_and_full_width_digits_mean_the_same():
     assert parse_written_quantity("２１．１％").is_percent
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "unit_word"),
+    [("+18.9%", 18.9, ""), ("−85万人", -850_000, "人"), ("-1.2%", -1.2, ""),
+     ("+0.59个百分点", 0.59, "个百分点")],
+)  # fmt: skip
+def test_signed_changes(text, value, unit_word):
+    parsed = parse_written_quantity(text)
+    assert parsed.value == pytest.approx(value)
+    assert parsed.unit_word == unit_word
+    assert parsed.lower < parsed.value < parsed.upper
+
+
 def test_percent_and_unit_word_are_kept():
     assert parse_written_quantity("21.1%").is_percent
     counted = parse_written_quantity("50992万人")
