@@ -61,6 +61,7 @@ class ReferenceCodes:
     """The codes an observation may use: indicator -> kind, known geographies, sources, vintages."""
 
     indicator_kinds: dict[str, str]
+    flow_indicators: frozenset[str]
     geo_codes: frozenset[str]
     source_ids: frozenset[str]
     vintages: frozenset[str]
@@ -70,6 +71,7 @@ class ReferenceCodes:
         canonical = json.dumps(
             [
                 sorted(self.indicator_kinds.items()),
+                sorted(self.flow_indicators),
                 sorted(self.geo_codes),
                 sorted(self.source_ids),
                 sorted(self.vintages),
@@ -92,7 +94,9 @@ def _check_kind(indicator: str, kind: str, written: str, quantity: WrittenQuanti
         raise RowRejected("value_as_written", written, f"{indicator} is a {kind}, not a percentage")
 
 
-def _validate(row: dict, codes: ReferenceCodes) -> tuple:
+def validate_observation(row: dict, codes: ReferenceCodes) -> tuple:
+    """The observation contract: a typed tuple in OBSERVATION_SCHEMA order (without the file
+    columns), or RowRejected naming the field at fault."""
     indicator = one_of(row, "indicator_code", frozenset(codes.indicator_kinds))
     geo_code = required(row, "geo_code")
     if not _GEO_CODE.match(geo_code):
@@ -109,6 +113,10 @@ def _validate(row: dict, codes: ReferenceCodes) -> tuple:
         raise RowRejected("as_of", str(as_of), "give an as-of date or a period, not both")
     if start and end and start > end:
         raise RowRejected("period_end", str(end), f"ends before period_start {start}")
+    if indicator in codes.flow_indicators and as_of is not None:
+        raise RowRejected("as_of", str(as_of), f"{indicator} is a flow: give a period, not a date")
+    if indicator not in codes.flow_indicators and as_of is None:
+        raise RowRejected("period_start", str(start), f"{indicator} is a stock: give an as-of date")
 
     written = required(row, "value_as_written")
     try:
@@ -145,7 +153,7 @@ def read_observation_file(path: Path, codes: ReferenceCodes, name: str | None = 
     rejections: list[Rejection] = []
     for line, row in read_csv_rows(path, OBSERVATION_COLUMNS):
         try:
-            rows.append((*_validate(row, codes), name, line))
+            rows.append((*validate_observation(row, codes), name, line))
         except RowRejected as err:
             rejections.append(Rejection(name, line, err.field, err.value, err.reason))
     valid = pl.DataFrame(rows, schema=OBSERVATION_SCHEMA, orient="row")
@@ -159,11 +167,12 @@ def _column(path: Path, column: str) -> list[str]:
 def load_reference_codes(seeds_dir: Path, source_ids: frozenset[str]) -> ReferenceCodes:
     """Codes from the dbt seeds (indicators, geographies, vintages) and the source registry."""
     indicators = seeds_dir / "indicators.csv"
-    kinds = dict(
-        zip(_column(indicators, "indicator_code"), _column(indicators, "kind"), strict=True)
-    )
+    codes = _column(indicators, "indicator_code")
+    kinds = dict(zip(codes, _column(indicators, "kind"), strict=True))
+    flows = dict(zip(codes, _column(indicators, "stock_or_flow"), strict=True))
     return ReferenceCodes(
         indicator_kinds=kinds,
+        flow_indicators=frozenset(code for code, nature in flows.items() if nature == "flow"),
         geo_codes=frozenset(_column(seeds_dir / "geographies.csv", "geo_code")),
         source_ids=source_ids,
         vintages=frozenset(_column(seeds_dir / "vintages.csv", "vintage")),

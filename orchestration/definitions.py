@@ -4,14 +4,20 @@ from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt_models import govmetrics_dbt_models
-from orchestration.assets.official import official_observations, registry_sources
+from orchestration.assets.official import nbs_exports, official_observations, registry_sources
 from orchestration.assets.publish import published_snapshot
 from orchestration.dbt_project import govmetrics_dbt
 from orchestration.jobs import full_refresh_job, weekly_full_refresh
 from orchestration.resources import WarehouseResource
 
 defs = Definitions(
-    assets=[registry_sources, official_observations, govmetrics_dbt_models, published_snapshot],
+    assets=[
+        registry_sources,
+        official_observations,
+        nbs_exports,
+        govmetrics_dbt_models,
+        published_snapshot,
+    ],
     jobs=[full_refresh_job],
     schedules=[weekly_full_refresh],
     resources={"warehouse": WarehouseResource(), "dbt": DbtCliResource(project_dir=govmetrics_dbt)},

@@ -16,6 +16,11 @@ def home() -> Path:
     return Path(os.environ.get("GOVMETRICS_HOME", REPO_ROOT / "warehouse")).resolve()
 
 
+def inbox() -> Path:
+    """Where users drop files: `statistics/` (NBS exports), `reports/` (report texts)."""
+    return Path(os.environ.get("GOVMETRICS_INBOX", REPO_ROOT / "inbox")).resolve()
+
+
 def build_db() -> Path:
     """The one database builds write to; only the build process ever opens it."""
     return home() / "build" / "govmetrics.duckdb"

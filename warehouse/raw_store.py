@@ -71,6 +71,28 @@ def already_loaded(
     return latest == (source_hash, contract_hash)
 
 
+def _stamped(
+    frame: pl.DataFrame, load_id: str, source_hash: str, loaded_at: dt.datetime
+) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.lit(load_id).alias("_load_id"),
+        pl.lit(source_hash).alias("_file_hash"),
+        pl.lit(loaded_at, dtype=pl.Datetime("us")).alias("_loaded_at"),
+    )
+
+
+def ensure_raw_table(con: duckdb.DuckDBPyConnection, table: str, schema: pl.DataFrame) -> None:
+    """Create `raw.<table>` with the columns of `schema` (plus load columns) if it is missing, so
+    that models read an empty table, not a missing one, before the first file arrives."""
+    ensure_raw_schema(con)
+    empty = _stamped(schema.clear(), "", "", dt.datetime(1970, 1, 1))
+    con.register("empty_frame", empty)
+    try:
+        con.execute(f"create table if not exists raw.{table} as select * from empty_frame limit 0")
+    finally:
+        con.unregister("empty_frame")
+
+
 def append_load(
     con: duckdb.DuckDBPyConnection,
     table: str,
@@ -93,11 +115,7 @@ def append_load(
 
     loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     load_id = f"{loaded_at:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
-    stamped = valid.with_columns(
-        pl.lit(load_id).alias("_load_id"),
-        pl.lit(source_hash).alias("_file_hash"),
-        pl.lit(loaded_at).alias("_loaded_at"),
-    )
+    stamped = _stamped(valid, load_id, source_hash, loaded_at)
     rejected = quarantine.select(
         pl.lit(load_id).alias("_load_id"),
         pl.lit(table).alias("table_name"),

@@ -1,5 +1,7 @@
-"""Ingest assets for the public-statistics layer: the source registry and official observations."""
+"""Ingest assets for the public-statistics layer: the source registry, transcribed official
+observations and NBS data-portal exports."""
 
+import polars as pl
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -10,17 +12,25 @@ from dagster import (
     asset,
 )
 
-from ingest.contracts import ParsedFile, rejection_message
-from ingest.official_observations import load_reference_codes, read_observation_file
+from ingest.contracts import QUARANTINE_SCHEMA, ParsedFile, rejection_message
+from ingest.nbs_export import load_nbs_labels, read_nbs_export
+from ingest.official_observations import (
+    OBSERVATION_SCHEMA,
+    ReferenceCodes,
+    load_reference_codes,
+    read_observation_file,
+)
 from ingest.source_registry import CONTRACT_FINGERPRINT, read_source_registry
 from orchestration.resources import WarehouseResource
 from warehouse import paths
-from warehouse.raw_store import LoadOutcome, append_load, current_quarantine
+from warehouse.raw_store import LoadOutcome, append_load, current_quarantine, ensure_raw_table
 
 REGISTRY_FILE = paths.INGEST_DATA_DIR / "source_documents.csv"
 OBSERVATIONS_DIR = paths.INGEST_DATA_DIR / "observations"
 REGISTRY_KEY = AssetKey(["raw", "registry_sources"])
 OBSERVATIONS_KEY = AssetKey(["raw", "official_observations"])
+NBS_EXPORTS_KEY = AssetKey(["raw", "nbs_exports"])
+EXPORT_SUFFIXES = {".csv", ".xlsx"}
 
 
 def _quarantine_check(warehouse: WarehouseResource, table: str, asset_key: AssetKey):
@@ -36,6 +46,13 @@ def _quarantine_check(warehouse: WarehouseResource, table: str, asset_key: Asset
             "quarantined_rows": len(rows),
             "first_rejections": "\n".join(rows[:20]) or "none",
         },
+    )
+
+
+def _reference_codes() -> ReferenceCodes:
+    registry = read_source_registry(REGISTRY_FILE)
+    return load_reference_codes(
+        paths.DBT_SEEDS_DIR, frozenset(registry.valid.get_column("source_id"))
     )
 
 
@@ -88,10 +105,7 @@ def registry_sources(context: AssetExecutionContext, warehouse: WarehouseResourc
     check_specs=[AssetCheckSpec("no_rows_quarantined", asset=OBSERVATIONS_KEY)],
 )
 def official_observations(context: AssetExecutionContext, warehouse: WarehouseResource):
-    registry = read_source_registry(REGISTRY_FILE)
-    codes = load_reference_codes(
-        paths.DBT_SEEDS_DIR, frozenset(registry.valid.get_column("source_id"))
-    )
+    codes = _reference_codes()
     outcomes = []
     with warehouse.connect() as con:
         for path in sorted(OBSERVATIONS_DIR.glob("*.csv")):
@@ -111,3 +125,46 @@ def official_observations(context: AssetExecutionContext, warehouse: WarehouseRe
             )
     yield MaterializeResult(metadata=_result(outcomes))
     yield _quarantine_check(warehouse, "official_observations", OBSERVATIONS_KEY)
+
+
+@asset(
+    key=NBS_EXPORTS_KEY,
+    deps=[REGISTRY_KEY],
+    group_name="raw",
+    kinds={"python", "duckdb"},
+    description=(
+        "Exports of the NBS data portal dropped into inbox/statistics/ (CSV or XLSX, GBK or "
+        "UTF-8), as long observations. Each export is registered as its own source document."
+    ),
+    check_specs=[AssetCheckSpec("no_rows_quarantined", asset=NBS_EXPORTS_KEY)],
+)
+def nbs_exports(context: AssetExecutionContext, warehouse: WarehouseResource):
+    codes = _reference_codes()
+    labels = load_nbs_labels(paths.DBT_SEEDS_DIR)
+    folder = paths.inbox() / "statistics"
+    files = sorted(p for p in folder.glob("*") if p.suffix.lower() in EXPORT_SUFFIXES)
+    outcomes = []
+    no_rejections = pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    with warehouse.connect() as con:
+        ensure_raw_table(con, "nbs_exports", pl.DataFrame(schema=OBSERVATION_SCHEMA))
+        for path in files:
+            name = paths.display_path(path)
+            export = read_nbs_export(path, codes, labels, name)
+            _log_rejections(context, export.parsed)
+            fingerprint = codes.fingerprint()
+            append_load(
+                con, "registry_sources", path, name, export.source, no_rejections, fingerprint
+            )
+            outcomes.append(
+                append_load(
+                    con,
+                    "nbs_exports",
+                    path,
+                    name,
+                    export.parsed.valid,
+                    export.parsed.quarantine,
+                    fingerprint,
+                )
+            )
+    yield MaterializeResult(metadata=_result(outcomes))
+    yield _quarantine_check(warehouse, "nbs_exports", NBS_EXPORTS_KEY)

@@ -15,6 +15,7 @@ CODES = ReferenceCodes(
         "pop_60_plus_share": "percent",
         "pop_60_plus_share_change_pp": "percentage_point",
     },
+    flow_indicators=frozenset({"pop_60_plus_share_change_pp"}),
     geo_codes=frozenset({"000000"}),
     source_ids=frozenset({"src_a"}),
     vintages=frozenset({"first_published"}),
@@ -77,7 +78,13 @@ def test_a_valid_row_is_typed_with_its_interval(tmp_path):
         ),
         (row(value_as_written="21.1%"), "value_as_written", "not a percentage"),
         (
-            row(indicator_code="pop_60_plus_share_change_pp", value_as_written="1.3%"),
+            row(
+                indicator_code="pop_60_plus_share_change_pp",
+                value_as_written="1.3%",
+                as_of="",
+                period_start="2023-01-01",
+                period_end="2023-12-31",
+            ),
             "value_as_written",
             "个百分点",
         ),
@@ -96,7 +103,13 @@ def test_a_bad_row_is_quarantined_and_the_good_rows_still_load(tmp_path, bad_row
 
 
 def test_a_change_in_points_is_written_with_ge_bai_fen_dian(tmp_path):
-    change = row(indicator_code="pop_60_plus_share_change_pp", value_as_written="+1.3个百分点")
+    change = row(
+        indicator_code="pop_60_plus_share_change_pp",
+        value_as_written="+1.3个百分点",
+        as_of="",
+        period_start="2023-01-01",
+        period_end="2023-12-31",
+    )
     parsed = read_observation_file(write(tmp_path, change), CODES)
     assert parsed.quarantine.is_empty()
     assert parsed.valid.get_column("value").to_list() == [1.3]
@@ -110,9 +123,7 @@ def test_a_file_without_a_required_column_names_file_and_column(tmp_path):
 
 
 def test_the_fingerprint_changes_with_the_codes():
-    other = ReferenceCodes(
-        CODES.indicator_kinds, CODES.geo_codes, frozenset({"src_b"}), CODES.vintages
-    )
+    other = ReferenceCodes(**{**vars(CODES), "source_ids": frozenset({"src_b"})})
     assert CODES.fingerprint() != other.fingerprint()
     assert CODES.fingerprint() == ReferenceCodes(**vars(CODES)).fingerprint()
 

@@ -1,0 +1,31 @@
+-- The long fact table: every official observation with its indicator, place, period, value,
+-- interval, source, grade and vintage. `is_preferred` marks the one per indicator, place and
+-- period that the other marts use.
+select
+    indicator_code,
+    indicator_name_zh,
+    indicator_name_en,
+    domain,
+    geo_code,
+    geo_name,
+    period_start,
+    period_end,
+    as_of,
+    cast(reference_year as integer) as reference_year,
+    value,
+    unit,
+    kind,
+    value_as_written,
+    qualifier,
+    lower,
+    upper,
+    source_id,
+    grade,
+    vintage,
+    locator,
+    note,
+    is_preferred,
+    raw_table,
+    source_file,
+    source_line
+from {{ ref('int_observations_ranked') }}

@@ -1,0 +1,1 @@
+{{ staged_observations('nbs_exports') }}
