@@ -12,6 +12,7 @@ def built_home(tmp_path_factory):
     home = tmp_path_factory.mktemp("warehouse")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GOVMETRICS_HOME", str(home))
+        patch.setenv("GOVMETRICS_INBOX", str(tmp_path_factory.mktemp("empty_inbox")))
         patch.setenv("DAGSTER_HOME", os.environ.get("DAGSTER_HOME", ""))
         from orchestration.build import build_and_publish
 
@@ -26,4 +27,5 @@ def home_copy(built_home, tmp_path, monkeypatch):
     shutil.copytree(built_home, home, ignore=shutil.ignore_patterns("*.lock", "logs"))
     monkeypatch.setenv("GOVMETRICS_HOME", str(home))
     monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))
+    monkeypatch.setenv("GOVMETRICS_INBOX", str(tmp_path / "inbox"))
     return home

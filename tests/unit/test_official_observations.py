@@ -3,11 +3,8 @@ import pytest
 from ingest.official_observations import (
     OBSERVATION_COLUMNS,
     ReferenceCodes,
-    load_reference_codes,
     read_observation_file,
 )
-from ingest.source_registry import read_source_registry
-from warehouse import paths
 
 CODES = ReferenceCodes(
     indicator_kinds={
@@ -126,15 +123,3 @@ def test_the_fingerprint_changes_with_the_codes():
     other = ReferenceCodes(**{**vars(CODES), "source_ids": frozenset({"src_b"})})
     assert CODES.fingerprint() != other.fingerprint()
     assert CODES.fingerprint() == ReferenceCodes(**vars(CODES)).fingerprint()
-
-
-def test_every_shipped_observation_is_valid():
-    registry = read_source_registry(paths.INGEST_DATA_DIR / "source_documents.csv")
-    codes = load_reference_codes(
-        paths.DBT_SEEDS_DIR, frozenset(registry.valid.get_column("source_id"))
-    )
-    files = sorted((paths.INGEST_DATA_DIR / "observations").glob("*.csv"))
-    assert files
-    for path in files:
-        parsed = read_observation_file(path, codes)
-        assert parsed.quarantine.is_empty(), parsed.quarantine.to_dicts()

@@ -63,8 +63,8 @@ select
     total_as_written,
     total_value,
     parts_as_written,
-    parts_value,
-    parts_value - total_value as difference,
+    round(parts_value, 6) as parts_value,
+    round(parts_value - total_value, 6) as difference,
     parts_present,
     parts_expected,
     case
