@@ -83,6 +83,38 @@ def _last_nonzero_step(number: str) -> Decimal:
     return Decimal(10) ** (len(number) - len(stripped)) if stripped else Decimal(1)
 
 
+def figure_interval(
+    number: str,
+    multiplier: Decimal,
+    negative: bool,
+    qualifier: str | None,
+    approx_band: Decimal = DEFAULT_APPROX_BAND,
+) -> tuple[Decimal, Decimal | None, Decimal | None]:
+    """Value and [lower, upper] of a written figure (None = unbounded).
+
+    The interval is worked out on the magnitude and mirrored for a negative figure, so that
+    `下降超过10%` (-10, more than 10 down) is at most -10.
+    """
+    digits = number.replace(",", "")
+    value = Decimal(digits) * multiplier
+    lower: Decimal | None
+    upper: Decimal | None
+    if qualifier in SURPLUS_WORDS:
+        lower, upper = value, value + _last_nonzero_step(digits) * multiplier
+    else:
+        half_step = _last_digit_step(digits) * multiplier / 2
+        lower, upper = value - half_step, value + half_step
+    if qualifier in LOWER_BOUND_WORDS + LOWER_BOUND_AFTER:
+        lower, upper = value, None
+    elif qualifier in UPPER_BOUND_WORDS + UPPER_BOUND_AFTER:
+        lower, upper = None, value
+    elif qualifier in APPROX_BEFORE_WORDS + APPROX_AFTER:
+        lower, upper = value * (1 - approx_band), value * (1 + approx_band)
+    if negative:
+        return -value, None if upper is None else -upper, None if lower is None else -lower
+    return value, lower, upper
+
+
 def parse_written_quantity(
     text: str, approx_band: Decimal = DEFAULT_APPROX_BAND
 ) -> WrittenQuantity:
@@ -99,28 +131,14 @@ def parse_written_quantity(
     if parts["before"] and parts["after"]:
         raise WrittenQuantityError(f"two qualifiers in one figure: {text!r}")
 
-    number = parts["number"].replace(",", "")
     multiplier = Decimal(1)
     for char in parts["multiplier"] or "":
         multiplier *= MULTIPLIERS[char]
-    value = Decimal(number) * multiplier * (-1 if parts["sign"] == "-" else 1)
     surplus = parts["surplus1"] or parts["surplus2"]
     qualifier = parts["before"] or parts["after"] or surplus
-
-    lower: Decimal | None
-    upper: Decimal | None
-    if surplus:
-        lower, upper = value, value + _last_nonzero_step(number) * multiplier
-    else:
-        half_step = _last_digit_step(number) * multiplier / 2
-        lower, upper = value - half_step, value + half_step
-    if qualifier in LOWER_BOUND_WORDS + LOWER_BOUND_AFTER:
-        lower, upper = value, None
-    elif qualifier in UPPER_BOUND_WORDS + UPPER_BOUND_AFTER:
-        lower, upper = None, value
-    elif qualifier in APPROX_BEFORE_WORDS + APPROX_AFTER:
-        lower, upper = value * (1 - approx_band), value * (1 + approx_band)
-
+    value, lower, upper = figure_interval(
+        parts["number"], multiplier, parts["sign"] == "-", qualifier, approx_band
+    )
     return WrittenQuantity(
         text=text,
         value=float(value),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from warehouse import paths
 
@@ -34,6 +35,24 @@ def _cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_extract(args: argparse.Namespace) -> int:
+    import json
+
+    from ingest.quantity_extraction import extract_quantities
+
+    if args.path == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(args.path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            print(f"govmetrics extract: {args.path}: {err}", file=sys.stderr)
+            return 2
+    for quantity in extract_quantities(text):
+        print(json.dumps(quantity.to_dict(), ensure_ascii=False))
+    return 0
+
+
 def _cmd_where(_: argparse.Namespace) -> int:
     print(paths.published_db())
     return 0
@@ -57,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("query", help='SQL text, e.g. "select * from marts.aging_timeseries"')
     sql.add_argument("--format", choices=FORMATS, default="table")
     sql.set_defaults(handler=_cmd_sql)
+
+    extract = commands.add_parser(
+        "extract", help="print every quantity in a Chinese text, one JSON object per line"
+    )
+    extract.add_argument("path", help="a UTF-8 text file, or - for standard input")
+    extract.set_defaults(handler=_cmd_extract)
 
     where = commands.add_parser("where", help="print the path of the published DuckDB file")
     where.set_defaults(handler=_cmd_where)
