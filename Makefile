@@ -10,7 +10,7 @@ DBT_DIR := dbt_project
 MANIFEST := $(DBT_DIR)/target/manifest.json
 DBT_SOURCES := $(shell find $(DBT_DIR)/models $(DBT_DIR)/macros $(DBT_DIR)/seeds $(DBT_DIR)/tests -type f 2>/dev/null) $(DBT_DIR)/dbt_project.yml $(DBT_DIR)/profiles.yml
 
-.PHONY: setup run test lint format dev lock clean
+.PHONY: setup run test lint format dev eval bench lock clean
 
 setup: $(VENV)/.installed $(MANIFEST)
 
@@ -52,6 +52,12 @@ dev: setup
 	mkdir -p $(GOVMETRICS_HOME)/dagster
 	cp orchestration/dagster.yaml $(GOVMETRICS_HOME)/dagster/dagster.yaml
 	DAGSTER_HOME=$(GOVMETRICS_HOME)/dagster $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+eval: setup
+	$(BIN)/python -m tests.extraction_eval
+
+bench: setup
+	$(BIN)/python -m tests.benchmarks
 
 # Re-pins every dependency; commit the new requirements.lock.
 lock: $(VENV)/.installed

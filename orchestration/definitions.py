@@ -6,6 +6,7 @@ from dagster_dbt import DbtCliResource
 from orchestration.assets.dbt_models import govmetrics_dbt_models
 from orchestration.assets.official import nbs_exports, official_observations, registry_sources
 from orchestration.assets.publish import published_snapshot
+from orchestration.assets.reports import report_claims, report_quantities
 from orchestration.dbt_project import govmetrics_dbt
 from orchestration.jobs import full_refresh_job, weekly_full_refresh
 from orchestration.resources import WarehouseResource
@@ -15,6 +16,8 @@ defs = Definitions(
         registry_sources,
         official_observations,
         nbs_exports,
+        report_claims,
+        report_quantities,
         govmetrics_dbt_models,
         published_snapshot,
     ],

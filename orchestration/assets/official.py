@@ -33,7 +33,7 @@ NBS_EXPORTS_KEY = AssetKey(["raw", "nbs_exports"])
 EXPORT_SUFFIXES = {".csv", ".xlsx"}
 
 
-def _quarantine_check(warehouse: WarehouseResource, table: str, asset_key: AssetKey):
+def quarantine_check(warehouse: WarehouseResource, table: str, asset_key: AssetKey):
     """Warn (never block) when the current loads of `table` left rows in quarantine."""
     with warehouse.connect() as con:
         rows = current_quarantine(con, table)
@@ -65,7 +65,7 @@ def _result(outcomes: list[LoadOutcome]) -> dict:
     }
 
 
-def _log_rejections(context: AssetExecutionContext, parsed: ParsedFile) -> None:
+def log_rejections(context: AssetExecutionContext, parsed: ParsedFile) -> None:
     for row in parsed.quarantine.iter_rows(named=True):
         context.log.warning(
             rejection_message(row["source_file"], row["line"], row["field"], row["reason"])
@@ -81,7 +81,7 @@ def _log_rejections(context: AssetExecutionContext, parsed: ParsedFile) -> None:
 )
 def registry_sources(context: AssetExecutionContext, warehouse: WarehouseResource):
     parsed = read_source_registry(REGISTRY_FILE, paths.display_path(REGISTRY_FILE))
-    _log_rejections(context, parsed)
+    log_rejections(context, parsed)
     with warehouse.connect() as con:
         outcome = append_load(
             con,
@@ -93,7 +93,7 @@ def registry_sources(context: AssetExecutionContext, warehouse: WarehouseResourc
             CONTRACT_FINGERPRINT,
         )
     yield MaterializeResult(metadata=_result([outcome]))
-    yield _quarantine_check(warehouse, "registry_sources", REGISTRY_KEY)
+    yield quarantine_check(warehouse, "registry_sources", REGISTRY_KEY)
 
 
 @asset(
@@ -111,7 +111,7 @@ def official_observations(context: AssetExecutionContext, warehouse: WarehouseRe
         for path in sorted(OBSERVATIONS_DIR.glob("*.csv")):
             name = paths.display_path(path)
             parsed = read_observation_file(path, codes, name)
-            _log_rejections(context, parsed)
+            log_rejections(context, parsed)
             outcomes.append(
                 append_load(
                     con,
@@ -124,7 +124,7 @@ def official_observations(context: AssetExecutionContext, warehouse: WarehouseRe
                 )
             )
     yield MaterializeResult(metadata=_result(outcomes))
-    yield _quarantine_check(warehouse, "official_observations", OBSERVATIONS_KEY)
+    yield quarantine_check(warehouse, "official_observations", OBSERVATIONS_KEY)
 
 
 @asset(
@@ -150,7 +150,7 @@ def nbs_exports(context: AssetExecutionContext, warehouse: WarehouseResource):
         for path in files:
             name = paths.display_path(path)
             export = read_nbs_export(path, codes, labels, name)
-            _log_rejections(context, export.parsed)
+            log_rejections(context, export.parsed)
             fingerprint = codes.fingerprint()
             append_load(
                 con, "registry_sources", path, name, export.source, no_rejections, fingerprint
@@ -167,4 +167,4 @@ def nbs_exports(context: AssetExecutionContext, warehouse: WarehouseResource):
                 )
             )
     yield MaterializeResult(metadata=_result(outcomes))
-    yield _quarantine_check(warehouse, "nbs_exports", NBS_EXPORTS_KEY)
+    yield quarantine_check(warehouse, "nbs_exports", NBS_EXPORTS_KEY)

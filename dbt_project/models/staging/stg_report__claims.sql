@@ -1,0 +1,28 @@
+select
+    report_id,
+    claim_id,
+    section,
+    paragraph,
+    surface,
+    value,
+    nullif(unit, '') as unit,
+    kind,
+    lower,
+    upper,
+    qualifier,
+    claim_type,
+    group_id,
+    indicator_code,
+    scope,
+    geo_code,
+    geo_name,
+    as_of,
+    period_start,
+    period_end,
+    baseline_period,
+    subject_en,
+    note,
+    _source_file as source_file,
+    _source_line as source_line
+from {{ source('raw', 'report_claims') }}
+where _load_id in ({{ latest_load_ids('report_claims') }})

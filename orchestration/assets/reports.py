@@ -1,0 +1,180 @@
+"""Ingest assets for reports: claim registers, and the quantities of report texts in the inbox."""
+
+import hashlib
+
+import polars as pl
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    MaterializeResult,
+    asset,
+)
+
+from ingest.claim_register import (
+    CHECK_SCHEMA,
+    CLAIM_SCHEMA,
+    QUANTITY_SCHEMA,
+    REPORT_COLUMNS,
+    Reconciliation,
+    read_claims,
+    read_exclusions,
+    read_reports,
+    reconcile,
+)
+from ingest.contracts import QUARANTINE_SCHEMA
+from ingest.official_observations import load_reference_codes
+from orchestration.assets.official import log_rejections, quarantine_check
+from orchestration.resources import WarehouseResource
+from warehouse import paths
+from warehouse.raw_store import append_load, ensure_raw_table
+
+REPORTS_DIR = paths.INGEST_DATA_DIR / "reports"
+REPORTS_FILE = REPORTS_DIR / "reports.csv"
+CLAIMS_KEY = AssetKey(["raw", "report_claims"])
+QUANTITIES_KEY = AssetKey(["raw", "report_quantities"])
+MIN_ACCOUNTED_SHARE = 0.95
+
+
+def _claims_file(report_id: str):
+    return REPORTS_DIR / f"{report_id}_claims.csv"
+
+
+def _register_files(report_id: str):
+    return [_claims_file(report_id), REPORTS_DIR / f"{report_id}_exclusions.csv"]
+
+
+def _register(report_id: str):
+    indicators = frozenset(load_reference_codes(paths.DBT_SEEDS_DIR, frozenset()).indicator_kinds)
+    path = _claims_file(report_id)
+    return read_claims(path, report_id, indicators, paths.display_path(path))
+
+
+@asset(
+    key=CLAIMS_KEY,
+    group_name="raw",
+    kinds={"python", "duckdb"},
+    description=(
+        "Claim registers: one row per quantitative statement of a report (locator, figure as "
+        "written, value, kind, interval, claim type, indicator, place, time). Facts only."
+    ),
+    check_specs=[AssetCheckSpec("no_rows_quarantined", asset=CLAIMS_KEY)],
+)
+def report_claims(context: AssetExecutionContext, warehouse: WarehouseResource):
+    reports = pl.DataFrame(
+        read_reports(REPORTS_FILE), schema=dict.fromkeys(REPORT_COLUMNS, pl.String)
+    )
+    no_rejections = pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    # Registers are validated against the indicator catalog too: a new indicator re-validates.
+    fingerprint = hashlib.sha256(
+        REPORTS_FILE.read_bytes() + (paths.DBT_SEEDS_DIR / "indicators.csv").read_bytes()
+    ).hexdigest()
+    loaded = 0
+    with warehouse.connect() as con:
+        append_load(con, "reports", REPORTS_FILE, paths.display_path(REPORTS_FILE), reports,
+                    no_rejections, fingerprint)  # fmt: skip
+        for report_id in reports.get_column("report_id"):
+            parsed = _register(report_id)
+            log_rejections(context, parsed)
+            path = _claims_file(report_id)
+            outcome = append_load(con, "report_claims", path, paths.display_path(path),
+                                  parsed.valid, parsed.quarantine, fingerprint)  # fmt: skip
+            loaded += outcome.rows_loaded
+    yield MaterializeResult(metadata={"reports": reports.height, "claims_loaded": loaded})
+    yield quarantine_check(warehouse, "report_claims", CLAIMS_KEY)
+
+
+def _report_texts(reports: list[dict]) -> dict[str, object]:
+    """inbox/reports/*.txt by report id: the file named `<report_id>.txt`, or the file whose
+    SHA-256 is the one the register was made against."""
+    by_hash = {row["text_sha256"]: row["report_id"] for row in reports}
+    known = {row["report_id"] for row in reports}
+    texts = {}
+    for path in sorted((paths.inbox() / "reports").glob("*.txt")):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        report_id = path.stem if path.stem in known else by_hash.get(digest, path.stem)
+        texts[report_id] = path
+    return texts
+
+
+def _checks(reconciled: dict[str, Reconciliation]) -> list[AssetCheckResult]:
+    registered = {r: rec for r, rec in reconciled.items() if rec.register_check.height}
+    not_found = pl.concat(
+        [rec.entries_not_found() for rec in registered.values()], how="vertical"
+    ) if registered else pl.DataFrame(schema=CHECK_SCHEMA)  # fmt: skip
+    shares = {report_id: rec.accounted_share for report_id, rec in registered.items()}
+    return [
+        AssetCheckResult(
+            asset_key=QUANTITIES_KEY,
+            check_name="register_entries_found_in_text",
+            passed=not_found.is_empty(),
+            severity=AssetCheckSeverity.WARN,
+            metadata={
+                "reports_checked": len(registered),
+                "entries_not_found": not_found.height,
+                "first_not_found": "\n".join(
+                    f"{r['claim_id']} at {r['section']}/{r['paragraph']} {r['surface']}: "
+                    f"{r['status']}"
+                    for r in not_found.head(20).iter_rows(named=True)
+                )
+                or "none",
+            },
+        ),
+        AssetCheckResult(
+            asset_key=QUANTITIES_KEY,
+            check_name="extracted_quantities_accounted_for",
+            passed=all(share >= MIN_ACCOUNTED_SHARE for share in shares.values()),
+            severity=AssetCheckSeverity.WARN,
+            metadata={
+                "minimum_share": MIN_ACCOUNTED_SHARE,
+                **{f"accounted_share_{r}": round(s, 4) for r, s in shares.items()},
+            },
+        ),
+    ]
+
+
+@asset(
+    key=QUANTITIES_KEY,
+    deps=[CLAIMS_KEY],
+    group_name="raw",
+    kinds={"python", "duckdb"},
+    description=(
+        "Every quantity extracted from the report texts in inbox/reports/, with its locator and "
+        "what accounts for it (a register entry, an exclusion, a footnote, or nothing)."
+    ),
+    check_specs=[
+        AssetCheckSpec("register_entries_found_in_text", asset=QUANTITIES_KEY),
+        AssetCheckSpec("extracted_quantities_accounted_for", asset=QUANTITIES_KEY),
+    ],
+)
+def report_quantities(context: AssetExecutionContext, warehouse: WarehouseResource):
+    reports = read_reports(REPORTS_FILE)
+    known = {row["report_id"] for row in reports}
+    no_rejections = pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    reconciled: dict[str, Reconciliation] = {}
+    with warehouse.connect() as con:
+        ensure_raw_table(con, "report_quantities", pl.DataFrame(schema=QUANTITY_SCHEMA))
+        ensure_raw_table(con, "report_register_checks", pl.DataFrame(schema=CHECK_SCHEMA))
+        for report_id, path in _report_texts(reports).items():
+            registered = report_id in known
+            claims = _register(report_id).valid if registered else pl.DataFrame(schema=CLAIM_SCHEMA)
+            exclusions = read_exclusions(REPORTS_DIR / f"{report_id}_exclusions.csv")
+            result = reconcile(report_id, path.read_text(encoding="utf-8"), claims, exclusions)
+            reconciled[report_id] = result
+            name = paths.display_path(path)
+            # A changed register or exclusion list means the same text is reconciled again.
+            fingerprint = hashlib.sha256(
+                b"".join(p.read_bytes() for p in _register_files(report_id) if p.exists())
+            ).hexdigest()
+            append_load(con, "report_quantities", path, name, result.quantities,
+                        no_rejections, fingerprint)  # fmt: skip
+            append_load(con, "report_register_checks", path, name, result.register_check,
+                        no_rejections, fingerprint)  # fmt: skip
+            context.log.info(
+                f"{name}: {result.quantities.height} quantities, "
+                f"{result.accounted_share:.1%} accounted for"
+            )
+    yield MaterializeResult(metadata={"report_texts": len(reconciled)})
+    yield from _checks(reconciled)
