@@ -83,6 +83,7 @@ _NOT_AFTER = re.compile(r"\s?(热线|服务热线|市民热线|号线|版|时代
 _URL = re.compile(r"(https?://|www\.)[^\s\u4e00-\u9fff]+")
 _SENTENCE_END = "。！？；!?;\n"
 _CLAUSE_END = _SENTENCE_END + "，,：:"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ class _Scanner:
 
         after = _AFTER_WORD.match(text, end)
         before = _BEFORE_WORD.search(text, max(0, match.start() - 4), match.start())
-        if self._not_a_quantity(match, unit, after, before, end):
+        if self._not_a_quantity(match, unit, surplus, after, before, end):
             return None, max(end, match.end("number"))
         if after:
             end = after.end()
@@ -220,6 +221,8 @@ class _Scanner:
         end = second.end()
         if _is_year(first["number"]) and _is_year(second["number"]):
             return None, end  # 2019—2023年: a span of years
+        if first["number"].startswith("0") and not first["number"].startswith("0."):
+            return None, end  # 023-6551: a phone number
         if unit in {"岁", "周岁", "月", "日"}:
             return None, end  # age groups (15—59岁) and dates (1—10月)
         multiplier = self._multiplier(second["mult"] or first["mult"])
@@ -231,8 +234,7 @@ class _Scanner:
 
     def _from_to(self, start: int) -> bool:
         """`从68%到94%` names two levels, not a range."""
-        clause_start = max(self.text.rfind(c, 0, start) for c in _CLAUSE_END) + 1
-        return re.search(r"(从|由)\s?$", self.text[clause_start:start]) is not None
+        return re.search(r"(从|由)\s?$", self._clause_before(start)) is not None
 
     def _decrease_before(self, start: int) -> bool:
         return _DECREASE.search(self.text, max(0, start - 6), start) is not None
@@ -245,13 +247,15 @@ class _Scanner:
 
     def _kind(self, unit: str | None, start: int) -> str:
         kind = _UNIT_KIND.get(unit or "", "count")
-        if kind == "count":
-            clause_start = max(self.text.rfind(c, 0, start) for c in _CLAUSE_END) + 1
-            if re.search(r"每(十万|千|万|百)", self.text[clause_start:start]):
-                return "ratio"
+        if kind == "count" and re.search(r"每(十万|千|万|百)", self._clause_before(start)):
+            return "ratio"
         return kind
 
-    def _not_a_quantity(self, match, unit, after, before, end) -> bool:
+    def _clause_before(self, start: int) -> str:
+        clause_start = max(self.text.rfind(c, 0, start) for c in _CLAUSE_END) + 1
+        return self.text[clause_start:start]
+
+    def _not_a_quantity(self, match, unit, surplus, after, before, end) -> bool:
         """Years, dates, names, numbering, footnotes, age thresholds and time windows."""
         text, start, number = self.text, match.start(), match["number"]
         bare = unit is None and match["mult"] is None
@@ -259,6 +263,14 @@ class _Scanner:
         following = text[match.end("number") : match.end("number") + 1]
         if following.isascii() and following.isalpha():
             return True  # 5G, 3D
+        if len(number) > 1 and number[0] == "0" and number[1] != ".":
+            return True  # 023, 0571: area codes and other codes
+        if bare and not surplus and re.search(r"\d[\s-]$", text[:start]):
+            return True  # the second group of a phone number: 6551 2345
+        if bare and not surplus and _CJK.match(text, match.end("number")):
+            return True  # 110报警, 120急救: a number naming something
+        if previous in {"“", "「"} and _CJK.match(text, end):
+            return True  # “15分钟社区生活圈”: a name that holds a figure
         if previous in {"+", "/", "_"} or following in {"+", "/", "_"}:
             return True  # 1+1+N, paths
         if any(begin <= start < finish for begin, finish in self.urls):
@@ -281,7 +293,11 @@ class _Scanner:
             return True  # 12345热线, 2.0版, 12号
         if bare and len(number.replace(",", "").split(".")[0]) >= 5 and "," not in number:
             return True  # phone numbers, codes and 12345 standing alone
-        if unit in {"岁", "周岁"} and (after or re.match(r"\s?(及|至|到|-|—)", text[end:])):
+        if (
+            unit in {"岁", "周岁"}
+            and (after or re.match(r"\s?(及|至|到|-|—)", text[end:]))
+            and not re.search(r"平均年龄|平均寿命|预期寿命", self._clause_before(start))
+        ):
             return True  # 60岁及以上, 65岁以上: a group, not a figure
         if unit in TIME_UNITS and (
             (before and before["before"] in {"近", "将近", "接近"})
