@@ -3,8 +3,6 @@ observations and NBS data-portal exports."""
 
 import polars as pl
 from dagster import (
-    AssetCheckResult,
-    AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
@@ -12,7 +10,7 @@ from dagster import (
     asset,
 )
 
-from ingest.contracts import QUARANTINE_SCHEMA, ParsedFile, rejection_message
+from ingest.contracts import QUARANTINE_SCHEMA
 from ingest.nbs_export import load_nbs_labels, read_nbs_export
 from ingest.official_observations import (
     OBSERVATION_SCHEMA,
@@ -21,9 +19,10 @@ from ingest.official_observations import (
     read_observation_file,
 )
 from ingest.source_registry import CONTRACT_FINGERPRINT, read_source_registry
+from orchestration.assets.loading import load_summary, log_rejections, quarantine_check
 from orchestration.resources import WarehouseResource
 from warehouse import paths
-from warehouse.raw_store import LoadOutcome, append_load, current_quarantine, ensure_raw_table
+from warehouse.raw_store import append_load, ensure_raw_table
 
 REGISTRY_FILE = paths.INGEST_DATA_DIR / "source_documents.csv"
 OBSERVATIONS_DIR = paths.INGEST_DATA_DIR / "observations"
@@ -33,43 +32,11 @@ NBS_EXPORTS_KEY = AssetKey(["raw", "nbs_exports"])
 EXPORT_SUFFIXES = {".csv", ".xlsx"}
 
 
-def quarantine_check(warehouse: WarehouseResource, table: str, asset_key: AssetKey):
-    """Warn (never block) when the current loads of `table` left rows in quarantine."""
-    with warehouse.connect() as con:
-        rows = current_quarantine(con, table)
-    return AssetCheckResult(
-        asset_key=asset_key,
-        check_name="no_rows_quarantined",
-        passed=not rows,
-        severity=AssetCheckSeverity.WARN,
-        metadata={
-            "quarantined_rows": len(rows),
-            "first_rejections": "\n".join(rows[:20]) or "none",
-        },
-    )
-
-
 def _reference_codes() -> ReferenceCodes:
     registry = read_source_registry(REGISTRY_FILE)
     return load_reference_codes(
         paths.DBT_SEEDS_DIR, frozenset(registry.valid.get_column("source_id"))
     )
-
-
-def _result(outcomes: list[LoadOutcome]) -> dict:
-    return {
-        "files": len(outcomes),
-        "files_skipped_unchanged": sum(o.skipped for o in outcomes),
-        "rows_loaded": sum(o.rows_loaded for o in outcomes),
-        "rows_quarantined": sum(o.rows_quarantined for o in outcomes),
-    }
-
-
-def log_rejections(context: AssetExecutionContext, parsed: ParsedFile) -> None:
-    for row in parsed.quarantine.iter_rows(named=True):
-        context.log.warning(
-            rejection_message(row["source_file"], row["line"], row["field"], row["reason"])
-        )
 
 
 @asset(
@@ -92,7 +59,7 @@ def registry_sources(context: AssetExecutionContext, warehouse: WarehouseResourc
             parsed.quarantine,
             CONTRACT_FINGERPRINT,
         )
-    yield MaterializeResult(metadata=_result([outcome]))
+    yield MaterializeResult(metadata=load_summary([outcome]))
     yield quarantine_check(warehouse, "registry_sources", REGISTRY_KEY)
 
 
@@ -123,7 +90,7 @@ def official_observations(context: AssetExecutionContext, warehouse: WarehouseRe
                     codes.fingerprint(),
                 )
             )
-    yield MaterializeResult(metadata=_result(outcomes))
+    yield MaterializeResult(metadata=load_summary(outcomes))
     yield quarantine_check(warehouse, "official_observations", OBSERVATIONS_KEY)
 
 
@@ -166,5 +133,5 @@ def nbs_exports(context: AssetExecutionContext, warehouse: WarehouseResource):
                     fingerprint,
                 )
             )
-    yield MaterializeResult(metadata=_result(outcomes))
+    yield MaterializeResult(metadata=load_summary(outcomes))
     yield quarantine_check(warehouse, "nbs_exports", NBS_EXPORTS_KEY)

@@ -26,7 +26,7 @@ from ingest.claim_register import (
 )
 from ingest.contracts import QUARANTINE_SCHEMA
 from ingest.official_observations import load_reference_codes
-from orchestration.assets.official import log_rejections, quarantine_check
+from orchestration.assets.loading import log_rejections, quarantine_check
 from orchestration.resources import WarehouseResource
 from warehouse import paths
 from warehouse.raw_store import append_load, ensure_raw_table

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.build import build_and_publish
-from warehouse.query import run_query
+from tests.integration.published import published_rows as query
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "nbs"
 
@@ -30,10 +30,6 @@ SAMPLE = [
     ("social_worker_certificate_holders", "000000", "2025-05-31", 1_516_000, None, None),
     ("hotline_12345_requests", "110000", "2023-12-31", 21_430_000, "beijing_12345_cctv", None),
 ]
-
-
-def query(home, sql):
-    return run_query(sql, home / "published" / "govmetrics.duckdb").rows
 
 
 def test_every_reference_figure_is_in_indicator_series_with_source_and_grade(built_home):
