@@ -145,6 +145,15 @@ def _key(section: str, paragraph: int, surface: str) -> tuple[str, int, str]:
     return section, paragraph, re.sub(r"\s+", "", surface)
 
 
+def _stated_in(text: str, located: list, claim: dict) -> bool:
+    surface = re.sub(r"\s+", "", claim["surface"])
+    return any(
+        p.section == claim["section"] and p.index == claim["paragraph"] and p.kind == "body"
+        and surface in re.sub(r"\s+", "", text[p.start : p.end])
+        for p in located
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Reconciliation:
     """Every extracted quantity with what accounts for it, and every entry's check."""
@@ -202,6 +211,9 @@ def reconcile(
     check_rows = []
     for claim in claims.iter_rows(named=True):
         extracted, status = checks.get(claim["claim_id"], (None, "not_found"))
+        if status == "not_found" and claim["claim_type"] == "superlative":
+            # A ranking (增幅最快) has no figure of its own: its words must stand there.
+            status = "found" if _stated_in(text, located, claim) else "not_found"
         check_rows.append(
             (report_id, claim["claim_id"], claim["section"], claim["paragraph"],
              claim["surface"], claim["value"], extracted, status)

@@ -63,7 +63,12 @@ _UNIT_KIND = {
     **dict.fromkeys([*TIME_UNITS, "周岁", "岁"], "duration"),
 }  # fmt: skip
 _BEFORE = sorted(LOWER_BOUND_WORDS + UPPER_BOUND_WORDS + APPROX_BEFORE_WORDS, key=len, reverse=True)
-_AFTER = sorted(LOWER_BOUND_AFTER + UPPER_BOUND_AFTER + APPROX_AFTER, key=len, reverse=True)
+# 内 bounds only a duration (1小时内); after a count (3个社区内) it means "inside".
+_AFTER = sorted(
+    (w for w in LOWER_BOUND_AFTER + UPPER_BOUND_AFTER + APPROX_AFTER if w != "内"),
+    key=len,
+    reverse=True,
+)
 _DECREASE = re.compile(r"(下降|减少|降低|回落|缩短|缩减|下滑|压缩)了?\s?$")
 _WINDOW = re.compile(r"(近|过去|最近|未来|今后|此后|前|后)\s?$")
 
@@ -74,11 +79,15 @@ _SUFFIX = (
 )
 _FIGURE = re.compile(r"(?<![0-9A-Za-z.,^\[])" + _NUMBER + _SUFFIX)
 _AFTER_WORD = re.compile(r"\s?(?P<after>及以上|及以下|" + "|".join(_AFTER) + ")")
+_WITHIN = re.compile(r"\s?(?P<after>内)")  # 1小时内, 30日内: within, an upper bound
 _RANGE_JOIN = re.compile(r"\s?(?P<join>至|到|~|-|—|–)\s?")
 _BEFORE_WORD = re.compile(r"(?P<before>" + "|".join(map(re.escape, _BEFORE)) + r")\s?$")
 _CN = "零〇一二两三四五六七八九十百千点"
 _CHINESE_PERCENT = re.compile(rf"百分之(?P<num>[{_CN}]+)")
 _CHINESE_FRACTION = re.compile(rf"(?P<den>[{_CN}]+)分之(?P<num>[{_CN}]+)")
+# 百万级: an order of magnitude, [10^6, 10^7).
+_MAGNITUDES = {"十万": 100_000, "百万": 1_000_000, "千万": 10_000_000, "亿": 100_000_000}
+_MAGNITUDE = re.compile(r"(?<![一二三四五六七八九十百千万亿\d])(?P<mag>十万|百万|千万|亿)级")
 _NOT_AFTER = re.compile(r"\s?(热线|服务热线|市民热线|号线|版|时代|标准|号|届)")
 _URL = re.compile(r"(https?://|www\.)[^\s\u4e00-\u9fff]+")
 _SENTENCE_END = "。！？；!?;\n"
@@ -177,6 +186,10 @@ class _Scanner:
             value = ratio * 100
             figures.append(_Figure(match.start(), match.end(), value, value, value, "%",
                                    "percent", None))  # fmt: skip
+        for match in _MAGNITUDE.finditer(self.text):
+            value = Decimal(_MAGNITUDES[match["mag"]])
+            figures.append(_Figure(match.start(), match.end(), value, value, value * 10, None,
+                                   "count", "级"))  # fmt: skip
         return figures
 
     def _read(self, match: re.Match) -> tuple[_Figure | None, int]:
@@ -199,6 +212,8 @@ class _Scanner:
             return self._range(match, second, join["join"])
 
         after = _AFTER_WORD.match(text, end)
+        if after is None and unit in TIME_UNITS:
+            after = _WITHIN.match(text, end)
         before = _BEFORE_WORD.search(text, max(0, match.start() - 4), match.start())
         if self._not_a_quantity(match, unit, surplus, after, before, end):
             return None, max(end, match.end("number"))

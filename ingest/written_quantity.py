@@ -23,7 +23,7 @@ LOWER_BOUND_WORDS = ("超过", "突破", "高于", "多于", "大于", "超", "�
 UPPER_BOUND_WORDS = ("将近", "接近", "不足", "不到", "少于", "低于", "近", "<", "＜")
 APPROX_BEFORE_WORDS = ("大约", "约为", "约", "~")
 LOWER_BOUND_AFTER = ("以上",)
-UPPER_BOUND_AFTER = ("以内", "以下")
+UPPER_BOUND_AFTER = ("以内", "以下", "内")
 APPROX_AFTER = ("左右",)
 SURPLUS_WORDS = ("余", "多")
 

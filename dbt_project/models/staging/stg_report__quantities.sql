@@ -18,7 +18,6 @@ select
     subject,
     status,
     claim_id,
-    exclusion_reason,
-    _source_file as source_file
+    exclusion_reason
 from {{ source('raw', 'report_quantities') }}
 where _load_id in ({{ latest_load_ids('report_quantities') }})
