@@ -1,0 +1,171 @@
+-- Every registered claim beside the official figure it speaks of, with a verdict and a plain
+-- explanation. Verdicts compare intervals: the claim's (from its written precision and
+-- qualifier) and the official one; a gap within the tolerance policy of the claim's kind and
+-- qualifier is `within_tolerance`.
+with matched as (
+    select
+        *,
+        case
+            when qualifier in ('约', '大约', '约为', '左右', '~') then 'approx'
+            when qualifier in ('余', '多') then 'surplus'
+            when qualifier in ('超', '超过', '逾', '突破', '高于', '多于', '大于', '>', '以上',
+                '近', '将近', '接近', '不足', '不到', '少于', '低于', '<', '以内', '以下', '内')
+                then 'bound'
+            else 'exact'
+        end as qualifier_class,
+        case
+            when kind in ('count', 'amount', 'percent', 'percentage_point', 'ratio') then kind
+            else 'other'
+        end as policy_kind,
+        {{ describe_period('claim_as_of', 'claim_period_start', 'claim_period_end') }}
+            as claim_period,
+        {{ describe_period('official_as_of', 'official_period_start', 'official_period_end') }}
+            as official_period
+    from {{ ref('int_claims_matched') }}
+),
+
+compared as (
+    select
+        matched.*,
+        policies.policy_id,
+        greatest(
+            case when claimed_lower is not null and official_upper is not null
+                then claimed_lower - official_upper else 0 end,
+            case when official_lower is not null and claimed_upper is not null
+                then official_lower - claimed_upper else 0 end,
+            0
+        ) as gap,
+        greatest(policies.absolute_tolerance, policies.relative_tolerance * abs(official_value))
+            as tolerance
+    from matched
+    left join {{ ref('tolerance_policies') }} as policies
+        on matched.policy_kind = policies.kind
+        and matched.qualifier_class = policies.qualifier_class
+),
+
+judged as (
+    select
+        *,
+        case
+            when claim_type = 'target'
+                and (claim_date is null or claim_date > official_data_until) then 'unverifiable'
+            when indicator_code is null then 'unverifiable'
+            when match_method = 'series_rank' then
+                case
+                    when official_value is null then 'unverifiable'
+                    when largest_other_change is null or official_value >= largest_other_change
+                        then 'consistent'
+                    else 'inconsistent'
+                end
+            when match_method in ('same_period', 'latest_before_date', 'recomputed_change') then
+                case
+                    when gap = 0 then 'consistent'
+                    when gap <= tolerance then 'within_tolerance'
+                    else 'inconsistent'
+                end
+            when match_method = 'related_indicator' then 'definition_mismatch'
+            when match_method = 'nearest_period' then 'period_mismatch'
+            else 'unverifiable'
+        end as verdict
+    from compared
+),
+
+official_text as (
+    select
+        *,
+        'the official ' || coalesce(official_value_as_written, '') || ' ('
+        || coalesce(official_indicator_code, '') || ', ' || coalesce(official_period, '')
+        || ', ' || coalesce(official_source_id, '') || ', grade ' || coalesce(official_grade, '')
+        || case when candidates > 1
+            then '; chosen from ' || cast(candidates as varchar) || ' candidates'
+            else '' end
+        || ')' as official_described,
+        surface || ' ' || {{ describe_interval('claimed_lower', 'claimed_upper') }}
+            as claim_described
+    from judged
+)
+
+select
+    claim_id,
+    report_id,
+    section,
+    cast(paragraph as integer) as paragraph,
+    surface,
+    claim_type,
+    indicator_code,
+    scope,
+    geo_code,
+    claim_period,
+    claimed_value,
+    claimed_lower,
+    claimed_upper,
+    official_indicator_code,
+    official_value,
+    official_lower,
+    official_upper,
+    official_value_as_written,
+    official_period,
+    official_source_id,
+    official_grade,
+    cast(candidates as integer) as official_candidates,
+    match_method,
+    case when match_method <> 'series_rank' then claimed_value - official_value end as abs_diff,
+    case when match_method <> 'series_rank' and official_value <> 0
+        then (claimed_value - official_value) / abs(official_value) end as rel_diff,
+    verdict,
+    case
+        when claim_type = 'target' and verdict = 'unverifiable' and indicator_code is not null
+            then 'target_not_due'
+        when verdict in ('consistent', 'within_tolerance', 'inconsistent')
+            and match_method <> 'series_rank' then policy_id
+        when match_method = 'series_rank' then 'series_rank'
+        when verdict = 'definition_mismatch' then 'indicator_relations'
+        when verdict = 'period_mismatch'
+            then 'staleness_window_{{ var("verification_staleness_days") }}_days'
+        else 'none'
+    end as tolerance_policy,
+    cast(official_data_until as date) as official_data_until,
+    case
+        when claim_type = 'target' and verdict = 'unverifiable' and indicator_code is not null
+            then 'A target for ' || coalesce(claim_period, 'an unstated date')
+                || ': a plan is not checked against an outturn before its period ends'
+                || ' (official data reach ' || cast(official_data_until as varchar) || ').'
+        when verdict = 'unverifiable' and indicator_code is null
+            then 'No official indicator holds this figure (scope ' || scope
+                || '): it is not checked.'
+        when verdict = 'unverifiable' and match_method = 'series_rank'
+            then 'The change of ' || claim_period || ' cannot be recomputed from official levels.'
+        when verdict = 'unverifiable'
+            then 'The warehouse has no official figure of ' || indicator_code || ' for '
+                || coalesce(geo_code, 'this place') || '.'
+        when match_method = 'series_rank'
+            then 'The ' || claim_period || ' change recomputed from official levels is '
+                || {{ describe_number('official_value') }} || '; the largest change of the other years ('
+                || coalesce(years_compared, 'none') || ') is '
+                || {{ describe_number('largest_other_change') }}
+                || case when verdict = 'consistent' then ': the superlative holds.'
+                    else ': the superlative does not hold.' end
+        when verdict = 'definition_mismatch'
+            then 'No official figure of ' || indicator_code || ' exists; ' || official_described
+                || ' measures something else (' || coalesce(relation_note, 'a related measure')
+                || '), so it cannot confirm or refute ' || claim_described || '.'
+        when verdict = 'period_mismatch'
+            then 'Claim ' || claim_described || ' for ' || coalesce(claim_period, 'no stated date')
+                || ' has no official counterpart for its period; the nearest is '
+                || official_described || '.'
+        when verdict = 'consistent'
+            then 'Claim ' || claim_described || ' for ' || claim_period || ' overlaps '
+                || official_described || ' ' || {{ describe_interval('official_lower', 'official_upper') }}
+                || case when match_method = 'recomputed_change'
+                    then ', a change recomputed from two official levels.' else '.' end
+        when verdict = 'within_tolerance'
+            then 'Claim ' || claim_described || ' for ' || claim_period || ' misses '
+                || official_described || ' ' || {{ describe_interval('official_lower', 'official_upper') }}
+                || ' by ' || {{ describe_number('gap') }} || ', within the tolerance of '
+                || {{ describe_number('tolerance') }} || ' (' || policy_id || ').'
+        else 'Claim ' || claim_described || ' for ' || claim_period || ' misses '
+            || official_described || ' ' || {{ describe_interval('official_lower', 'official_upper') }}
+            || ' by ' || {{ describe_number('gap') }} || ', beyond the tolerance of '
+            || {{ describe_number('tolerance') }} || ' (' || policy_id || ').'
+    end as explanation
+from official_text
