@@ -6,6 +6,7 @@ from dagster_dbt import DbtCliResource
 from orchestration.assets.dbt_models import govmetrics_dbt_models
 from orchestration.assets.official import nbs_exports, official_observations, registry_sources
 from orchestration.assets.publish import published_snapshot
+from orchestration.assets.quality import dq_results
 from orchestration.assets.reports import report_claims, report_quantities
 from orchestration.dbt_project import govmetrics_dbt
 from orchestration.jobs import full_refresh_job, weekly_full_refresh
@@ -19,6 +20,7 @@ defs = Definitions(
         report_claims,
         report_quantities,
         govmetrics_dbt_models,
+        dq_results,
         published_snapshot,
     ],
     jobs=[full_refresh_job],

@@ -53,6 +53,32 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_dq(_: argparse.Namespace) -> int:
+    import json
+
+    latest = paths.dq_dir() / "latest.json"
+    if not latest.exists():
+        print(f"govmetrics dq: no data-quality run yet ({latest}): run `govmetrics build`",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    results = json.loads(latest.read_text(encoding="utf-8"))
+    print(f"data-quality run {results[0]['run_id']} at {results[0]['run_at']} UTC")
+    for suite in dict.fromkeys(r["suite"] for r in results):
+        rows = [r for r in results if r["suite"] == suite]
+        passed = sum(r["success"] for r in rows)
+        warned = sum(not r["success"] and r["severity"] == "warn" for r in rows)
+        failed = sum(not r["success"] and r["severity"] == "error" for r in rows)
+        print(f"  {suite:<12} passed {passed:>2}  warned {warned:>2}  failed {failed:>2}")
+    flagged = [r for r in results if not r["success"]]
+    if flagged:
+        print("flagged:")
+    for r in flagged:
+        print(f"  {r['severity'].upper():<5} {r['suite']}.{r['expectation']} on {r['target_table']}"
+              f" ({r['unexpected_count']}): {r['offending_keys']}")  # fmt: skip
+    print(f"Data Docs: {paths.dq_dir() / 'docs' / 'results.html'}")
+    return 1 if any(r["severity"] == "error" for r in flagged) else 0
+
+
 def _cmd_where(_: argparse.Namespace) -> int:
     print(paths.published_db())
     return 0
@@ -82,6 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("path", help="a UTF-8 text file, or - for standard input")
     extract.set_defaults(handler=_cmd_extract)
+
+    dq = commands.add_parser(
+        "dq", help="summary of the last data-quality run; exits 1 if an error check failed"
+    )
+    dq.set_defaults(handler=_cmd_dq)
 
     where = commands.add_parser("where", help="print the path of the published DuckDB file")
     where.set_defaults(handler=_cmd_where)

@@ -31,6 +31,11 @@ def published_db() -> Path:
     return home() / "published" / "govmetrics.duckdb"
 
 
+def dq_dir() -> Path:
+    """Data-quality output: `latest.json` (the last run) and `docs/` (GX Data Docs)."""
+    return home() / "dq"
+
+
 def dagster_home() -> Path:
     return home() / "dagster"
 

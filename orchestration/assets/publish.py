@@ -3,6 +3,7 @@
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from orchestration.assets.dbt_models import govmetrics_dbt_models
+from orchestration.assets.quality import DQ_KEY
 from orchestration.resources import WarehouseResource
 from warehouse import paths
 from warehouse.publish import publish_snapshot
@@ -10,12 +11,13 @@ from warehouse.publish import publish_snapshot
 
 @asset(
     key=AssetKey(["warehouse", "published_snapshot"]),
-    deps=list(govmetrics_dbt_models.keys),
+    deps=[*govmetrics_dbt_models.keys, DQ_KEY],
     group_name="publish",
     kinds={"duckdb"},
     description=(
-        "The DuckDB file researchers query, swapped in atomically. A failed dbt model or "
-        "error-severity test stops the run before this step, so the previous snapshot stays."
+        "The DuckDB file researchers query, swapped in atomically. A failed dbt model, dbt "
+        "test or error-severity quality check stops the run before this step, so the "
+        "previous snapshot stays."
     ),
 )
 def published_snapshot(

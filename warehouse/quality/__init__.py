@@ -1,0 +1,1 @@
+"""Data-quality suites: Great Expectations on frames the database computed (dbt's `dq` views)."""
