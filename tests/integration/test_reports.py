@@ -34,7 +34,9 @@ def test_with_the_text_in_the_inbox_every_entry_is_found_and_quantities_accounte
     inbox.mkdir(parents=True)
     shutil.copy(SEED, inbox / SEED.name)  # recognised by its SHA-256, whatever its name
     assert build_and_publish()
-    assert "did not pass" not in capsys.readouterr().out
+    summary = capsys.readouterr().out
+    assert "register_entries_found_in_text did not pass" not in summary
+    assert "extracted_quantities_accounted_for did not pass" not in summary
 
     statuses = dict(
         query(
