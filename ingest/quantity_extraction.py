@@ -324,11 +324,15 @@ class _Scanner:
 
 def _context(text: str, figure: _Figure) -> dict[str, str | None]:
     sentence_start = max(text.rfind(c, 0, figure.start) for c in _SENTENCE_END) + 1
+    clause_end = min(
+        (i for i in (text.find(c, figure.end) for c in _CLAUSE_END) if i >= 0), default=len(text)
+    )
     before = text[sentence_start : figure.start]
     return {
         "as_of": _as_of(before),
         "period": _period(before),
-        "baseline": _baseline(text[sentence_start : figure.end + 12]),
+        # 较2022年增长1.3个百分点 and 1.3个百分点，较上年: the baseline may follow in the clause.
+        "baseline": _baseline(text[sentence_start:clause_end]),
         "subject": _subject(text, figure.start),
     }
 
@@ -369,6 +373,8 @@ def _period(before: str) -> str | None:
         m
         for m in _PERIOD.finditer(before)
         if not re.search(r"(截至|较|比|与)\s?$", before[: m.start()])
+        # 从2020年的68%提升至94%: a year tied to an earlier figure by 的 is that figure's.
+        and not re.match(r"\s?的[^，,；;]*\d", before[m.end() :])
     ]
     if not matches:
         return None
@@ -407,7 +413,7 @@ def _baseline(window: str) -> str | None:
 
 _LEADING_CONTEXT = re.compile(
     r"^(?:\d+\.\s?|(?:截至|较|比|与)?\s?\d{4}\s?年(?:\s?\d{1,2}\s?月)?(?:底|末|上半年|下半年)?"
-    r"|全国|全年|其中|目前|累计)+"
+    r"|全国|全省|全市|全区|全县|全年|其中|目前|累计|共|已|建成|新建|新增|共有)+"
 )
 _SUBJECT_VERBS = re.compile(
     r"(拥有|达到|达|为|有|是|共有|共|累计|超过|突破|增长|增加|提高|提升|下降|减少|降低|约|近|逾|超|"
