@@ -55,16 +55,7 @@ direct as (
         claims.claim_id,
         case when claims.stock_or_flow = 'flow' then 'same_period' else 'latest_before_date' end
             as match_method,
-        observations.indicator_code,
-        observations.value,
-        observations.lower,
-        observations.upper,
-        observations.as_of,
-        observations.period_start,
-        observations.period_end,
-        observations.value_as_written,
-        observations.source_id,
-        observations.grade,
+        {{ official_figure_columns('observations') }},
         count(*) over (partition by claims.claim_id) as candidates,
         row_number() over (
             partition by claims.claim_id
@@ -167,16 +158,7 @@ related as (
     select
         claims.claim_id,
         'related_indicator' as match_method,
-        observations.indicator_code,
-        observations.value,
-        observations.lower,
-        observations.upper,
-        observations.as_of,
-        observations.period_start,
-        observations.period_end,
-        observations.value_as_written,
-        observations.source_id,
-        observations.grade,
+        {{ official_figure_columns('observations') }},
         relations.note as relation_note,
         coalesce(
             (observations.period_start = claims.period_start
@@ -213,16 +195,7 @@ nearest as (
     select
         claims.claim_id,
         'nearest_period' as match_method,
-        observations.indicator_code,
-        observations.value,
-        observations.lower,
-        observations.upper,
-        observations.as_of,
-        observations.period_start,
-        observations.period_end,
-        observations.value_as_written,
-        observations.source_id,
-        observations.grade,
+        {{ official_figure_columns('observations') }},
         count(*) over (partition by claims.claim_id) as candidates,
         row_number() over (
             partition by claims.claim_id

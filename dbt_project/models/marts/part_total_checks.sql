@@ -46,10 +46,7 @@ checks as (
         on parts.group_id = expected.group_id
     left join observations as totals
         on parts.total_indicator_code = totals.indicator_code
-        and parts.geo_code = totals.geo_code
-        and parts.as_of is not distinct from totals.as_of
-        and parts.period_start is not distinct from totals.period_start
-        and parts.period_end is not distinct from totals.period_end
+        and {{ same_place_and_period('parts', 'totals') }}
     where parts.total_indicator_code is null or totals.value is not null
 )
 

@@ -36,10 +36,7 @@ select
 from observations as a
 inner join observations as b
     on a.indicator_code = b.indicator_code
-    and a.geo_code = b.geo_code
-    and a.as_of is not distinct from b.as_of
-    and a.period_start is not distinct from b.period_start
-    and a.period_end is not distinct from b.period_end
+    and {{ same_place_and_period('a', 'b') }}
     and (a.source_id < b.source_id or (a.source_id = b.source_id and a.source_line < b.source_line))
 where not (
     (a.lower is null or b.upper is null or a.lower <= b.upper)
