@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import os
+import re
 import shutil
+import sys
 from pathlib import Path
+from typing import TextIO
 
 from warehouse import paths
 
@@ -47,6 +51,28 @@ def _summary(job, result, log_path: Path) -> list[str]:
     return lines
 
 
+class _BuildLog(io.TextIOBase):
+    """The run's output goes to the log file; on a terminal, each step is announced as it starts."""
+
+    def __init__(self, log: TextIO, terminal: TextIO | None) -> None:
+        self.log = log
+        self.terminal = terminal
+
+    def write(self, text: str) -> int:
+        self.log.write(text)
+        if self.terminal is not None:
+            for step in _STEP_START.findall(text):
+                self.terminal.write(f"running {step} ...\n")
+                self.terminal.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        self.log.flush()
+
+
+_STEP_START = re.compile(r" - (\S+) - STEP_START - ")
+
+
 def build_and_publish() -> bool:
     """Run the full-refresh job; True when every step succeeded and the snapshot was published."""
     from orchestration.dbt_project import govmetrics_dbt
@@ -59,10 +85,11 @@ def build_and_publish() -> bool:
     log_dir = paths.home() / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"build-{dt.datetime.now():%Y%m%dT%H%M%S}.log"
+    terminal = sys.stdout if sys.stdout.isatty() else None
     with (
         _dagster_instance() as instance,
-        log_path.open("w") as log,
-        contextlib.redirect_stdout(log),
+        log_path.open("w") as log_file,
+        contextlib.redirect_stdout(log := _BuildLog(log_file, terminal)),
         contextlib.redirect_stderr(log),
     ):
         job = defs.resolve_job_def("full_refresh")

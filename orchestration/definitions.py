@@ -11,6 +11,7 @@ from orchestration.assets.reports import report_claims, report_quantities
 from orchestration.dbt_project import govmetrics_dbt
 from orchestration.jobs import full_refresh_job, weekly_full_refresh
 from orchestration.resources import WarehouseResource
+from orchestration.sensors import inbox_sensor
 
 defs = Definitions(
     assets=[
@@ -25,6 +26,7 @@ defs = Definitions(
     ],
     jobs=[full_refresh_job],
     schedules=[weekly_full_refresh],
+    sensors=[inbox_sensor],
     resources={"warehouse": WarehouseResource(), "dbt": DbtCliResource(project_dir=govmetrics_dbt)},
     # One process runs every step in turn: DuckDB admits one writer per file.
     executor=in_process_executor,

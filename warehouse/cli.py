@@ -79,6 +79,24 @@ def _cmd_dq(_: argparse.Namespace) -> int:
     return 1 if any(r["severity"] == "error" for r in flagged) else 0
 
 
+def _cmd_releases(_: argparse.Namespace) -> int:
+    from warehouse.publish import list_releases
+
+    releases = list_releases(paths.releases_dir())
+    if not releases:
+        print(f"no releases yet in {paths.releases_dir()}: run `govmetrics build`")
+        return 0
+    print(f"{'version':<24} {'created':<21} {'rows':>7}  checks (passed/warned/failed)")
+    for release in reversed(releases):
+        checks = release["checks"]
+        print(
+            f"{release['version']:<24} {release['created']:<21} {sum(release['rows'].values()):>7}"
+            f"  {checks['passed']}/{checks['warned']}/{checks['failed']}"
+        )
+    print(f"files: {paths.releases_dir()}/<version>/ (index.html, datapackage.json, data/)")
+    return 0
+
+
 def _cmd_where(_: argparse.Namespace) -> int:
     print(paths.published_db())
     return 0
@@ -113,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
         "dq", help="summary of the last data-quality run; exits 1 if an error check failed"
     )
     dq.set_defaults(handler=_cmd_dq)
+
+    releases = commands.add_parser("releases", help="list the kept releases, newest first")
+    releases.set_defaults(handler=_cmd_releases)
 
     where = commands.add_parser("where", help="print the path of the published DuckDB file")
     where.set_defaults(handler=_cmd_where)

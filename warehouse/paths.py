@@ -31,6 +31,11 @@ def published_db() -> Path:
     return home() / "published" / "govmetrics.duckdb"
 
 
+def releases_dir() -> Path:
+    """One folder per release: download files, the snapshot, a catalog page (index.html)."""
+    return home() / "releases"
+
+
 def dq_dir() -> Path:
     """Data-quality output: `latest.json` (the last run) and `docs/` (GX Data Docs)."""
     return home() / "dq"

@@ -24,6 +24,13 @@ def published_snapshot(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
     # `warehouse` is asked for only so that publishing, too, runs under the writer lock.
-    target = publish_snapshot(paths.build_db(), paths.published_db())
-    context.log.info(f"published {target}")
-    return MaterializeResult(metadata={"path": str(target), "bytes": target.stat().st_size})
+    release = publish_snapshot(paths.build_db(), paths.published_db(), paths.releases_dir())
+    context.log.info(f"published {paths.published_db()} as release {release['version']}")
+    return MaterializeResult(
+        metadata={
+            "path": str(paths.published_db()),
+            "release": release["version"],
+            "release_folder": str(paths.releases_dir() / release["version"]),
+            "rows": sum(release["rows"].values()),
+        }
+    )
