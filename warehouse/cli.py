@@ -144,7 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Child processes (dbt) find the warehouse through the same variable.
     os.environ["GOVMETRICS_HOME"] = str(paths.home())
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except BrokenPipeError:  # `govmetrics sql ... | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,6 @@
+-- Report claims that official statistics contradict, with the official figure and its source.
+select claim_id, surface, claim_period, official_value_as_written, official_period,
+    official_source_id, official_grade, verdict, explanation
+from marts.claim_verification
+where verdict in ('inconsistent', 'within_tolerance')
+order by claim_id;
