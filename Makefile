@@ -64,4 +64,5 @@ lock: $(VENV)/.installed
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 --no-header
 
 clean:
-	rm -rf $(GOVMETRICS_HOME)/build $(GOVMETRICS_HOME)/published $(GOVMETRICS_HOME)/dagster $(DBT_DIR)/target $(DBT_DIR)/logs
+	rm -rf $(GOVMETRICS_HOME)/build $(GOVMETRICS_HOME)/published $(GOVMETRICS_HOME)/releases \
+		$(GOVMETRICS_HOME)/dq $(GOVMETRICS_HOME)/logs $(GOVMETRICS_HOME)/dagster $(DBT_DIR)/target $(DBT_DIR)/logs
