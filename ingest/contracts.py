@@ -42,9 +42,6 @@ class Rejection:
     value: str | None
     reason: str
 
-    def message(self) -> str:
-        return rejection_message(self.source_file, self.line, self.field, self.reason)
-
 
 @dataclass(frozen=True)
 class ParsedFile:

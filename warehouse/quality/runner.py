@@ -169,7 +169,3 @@ def record_results(con: duckdb.DuckDBPyConnection, results: pl.DataFrame, latest
     latest.write_text(
         json.dumps(results.to_dicts(), ensure_ascii=False, indent=1, default=str), "utf-8"
     )
-
-
-def failed_errors(results: pl.DataFrame) -> pl.DataFrame:
-    return results.filter(~pl.col("success") & (pl.col("severity") == ERROR))
