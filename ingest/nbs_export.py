@@ -187,6 +187,7 @@ def _read(path: Path, codes: ReferenceCodes, labels: NbsLabels, name: str) -> Nb
                 f"NBS data portal export: {database}; {header.get('指标', 'indicators by year')}",
                 "unknown",
                 name,
+                "",
                 "official",
                 "not stated in the export",
                 "; ".join(f"{k}：{v}" for k, v in header.items()),

@@ -2,7 +2,7 @@ from ingest.source_registry import REGISTRY_COLUMNS, read_source_registry
 from warehouse import paths
 
 HEADER = ",".join(REGISTRY_COLUMNS)
-GOOD = "nbs_test,国家统计局,A test release,2024-02-29,example.org/a,official,not stated,"
+GOOD = "nbs_test,国家统计局,A test release,2024-02-29,example.org/a,,official,not stated,"
 
 
 def write(tmp_path, *lines):
@@ -19,7 +19,7 @@ def test_a_complete_record_loads(tmp_path):
 
 
 def test_a_missing_field_is_an_error_not_a_blank(tmp_path):
-    no_licence = "nbs_other,国家统计局,Another release,2024,example.org/b,official,,"
+    no_licence = "nbs_other,国家统计局,Another release,2024,example.org/b,,official,,"
     parsed = read_source_registry(write(tmp_path, GOOD, no_licence), name="sources.csv")
     assert parsed.valid.get_column("source_id").to_list() == ["nbs_test"]
     rejected = parsed.quarantine.row(0, named=True)
@@ -36,8 +36,8 @@ def test_bad_grade_date_and_duplicate_id_are_rejected(tmp_path):
         write(
             tmp_path,
             GOOD,
-            "bad_grade,P,T,2024,u,rumour,l,",
-            "bad_date,P,T,29 Feb 2024,u,official,l,",
+            "bad_grade,P,T,2024,u,,rumour,l,",
+            "bad_date,P,T,29 Feb 2024,u,,official,l,",
             GOOD,
         )
     )

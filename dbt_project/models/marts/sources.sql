@@ -16,6 +16,7 @@ select
     sources.title,
     sources.date_published,
     sources.copy_read_at,
+    sources.publisher_url,
     sources.grade,
     sources.licence,
     sources.note,

@@ -4,6 +4,7 @@ select
     title,
     date_published,
     copy_read_at,
+    nullif(publisher_url, '') as publisher_url,
     grade,
     licence,
     nullif(note, '') as note,
