@@ -21,6 +21,7 @@ from ingest.contracts import (
     RowRejected,
     one_of,
     optional_date,
+    partial_date,
     quarantine_frame,
     read_csv_rows,
     required,
@@ -37,11 +38,21 @@ CLAIM_TYPES = frozenset(
 )  # fmt: skip
 GROUPED_CLAIM_TYPES = frozenset(["from_to", "parts_of_total"])
 SCOPES = frozenset(["national", "local_case", "other"])
-REPORT_COLUMNS = ("report_id", "title", "authors", "publisher", "year", "text_sha256", "note")
+# How a claim's time is known: the text (or its context) states it; the claim is an undated
+# statement in the present tense, read as of the report's reference date; or it cannot be told.
+DATE_BASES = frozenset(["stated", "present", "none"])
+REPORT_COLUMNS = (
+    "report_id", "title", "authors", "publisher", "date_published", "data_as_of", "text_sha256",
+    "note",
+)  # fmt: skip
+REPORT_SCHEMA: dict[str, type[pl.DataType]] = {
+    **dict.fromkeys(REPORT_COLUMNS, pl.String), "data_as_of": pl.Date,
+    "_source_file": pl.String, "_source_line": pl.Int64,
+}  # fmt: skip
 CLAIM_COLUMNS = (
     "claim_id", "section", "paragraph", "surface", "value", "unit", "kind", "lower", "upper",
     "qualifier", "claim_type", "group_id", "indicator_code", "scope", "geo_code", "geo_name",
-    "as_of", "period_start", "period_end", "baseline_period", "subject_en", "note",
+    "as_of", "period_start", "period_end", "date_basis", "baseline_period", "subject_en", "note",
 )  # fmt: skip
 EXCLUSION_COLUMNS = ("section", "paragraph", "surface", "reason")
 CLAIM_SCHEMA: dict[str, type[pl.DataType]] = {
@@ -50,7 +61,8 @@ CLAIM_SCHEMA: dict[str, type[pl.DataType]] = {
     "lower": pl.Float64, "upper": pl.Float64, "qualifier": pl.String, "claim_type": pl.String,
     "group_id": pl.String, "indicator_code": pl.String, "scope": pl.String,
     "geo_code": pl.String, "geo_name": pl.String, "as_of": pl.Date, "period_start": pl.Date,
-    "period_end": pl.Date, "baseline_period": pl.String, "subject_en": pl.String,
+    "period_end": pl.Date, "date_basis": pl.String, "baseline_period": pl.String,
+    "subject_en": pl.String,
     "note": pl.String, "_source_file": pl.String, "_source_line": pl.Int64,
 }  # fmt: skip
 QUANTITY_SCHEMA: dict[str, type[pl.DataType]] = {
@@ -102,13 +114,18 @@ def _validate_claim(row: dict, indicators: frozenset[str], seen: set[str]) -> tu
     geo_code = row.get("geo_code", "")
     if geo_code and not _GEO_CODE.match(geo_code):
         raise RowRejected("geo_code", geo_code, "must be a six-digit GB/T 2260 code")
+    dates = [optional_date(row, f) for f in ("as_of", "period_start", "period_end")]
+    date_basis = one_of(row, "date_basis", DATE_BASES)
+    if (date_basis == "stated") != any(dates):
+        reason = "a stated date needs as_of or a period" if date_basis == "stated" else (
+            f"a '{date_basis}' claim has no date of its own: leave as_of and the period empty")
+        raise RowRejected("date_basis", date_basis, reason)
     return (
         claim_id, required(row, "section"), int(paragraph), required(row, "surface"), value,
         row.get("unit", ""), one_of(row, "kind", KINDS), lower, upper,
         row.get("qualifier") or None, claim_type, group_id or None, indicator or None,
         one_of(row, "scope", SCOPES), geo_code or None, row.get("geo_name") or None,
-        optional_date(row, "as_of"), optional_date(row, "period_start"),
-        optional_date(row, "period_end"), row.get("baseline_period") or None,
+        *dates, date_basis, row.get("baseline_period") or None,
         required(row, "subject_en"), row.get("note") or None,
     )  # fmt: skip
 
@@ -137,8 +154,34 @@ def read_exclusions(path: Path) -> list[dict]:
     return [row for _, row in read_csv_rows(path, EXCLUSION_COLUMNS)]
 
 
-def read_reports(path: Path) -> list[dict]:
-    return [row for _, row in read_csv_rows(path, REPORT_COLUMNS)]
+def _validate_report(row: dict, seen: set[str]) -> tuple:
+    report_id = required(row, "report_id")
+    if report_id in seen:
+        raise RowRejected("report_id", report_id, "duplicate report_id")
+    return (
+        report_id, required(row, "title"), row.get("authors", ""), required(row, "publisher"),
+        partial_date(row, "date_published"), optional_date(row, "data_as_of"),
+        row.get("text_sha256", ""), row.get("note", ""),
+    )  # fmt: skip
+
+
+def read_reports(path: Path, name: str | None = None) -> ParsedFile:
+    """Read the report list; a report's publication date (and the date its data are as of, when
+    the text states one) dates the claims it makes in the present tense."""
+    name = name or str(path)
+    rows: list[tuple] = []
+    rejections: list[Rejection] = []
+    seen: set[str] = set()
+    for line, row in read_csv_rows(path, REPORT_COLUMNS):
+        try:
+            record = _validate_report(row, seen)
+        except RowRejected as err:
+            rejections.append(Rejection(name, line, err.field, err.value, err.reason))
+            continue
+        seen.add(record[0])
+        rows.append((*record, name, line))
+    valid = pl.DataFrame(rows, schema=REPORT_SCHEMA, orient="row")
+    return ParsedFile(valid=valid, quarantine=quarantine_frame(rejections))
 
 
 def _key(section: str, paragraph: int, surface: str) -> tuple[str, int, str]:

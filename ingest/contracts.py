@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +86,19 @@ def optional_date(row: dict, field: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise RowRejected(field, value, "not an ISO date (YYYY-MM-DD)") from None
+
+
+PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+def partial_date(row: dict, field: str) -> str:
+    """A date known to the year, month or day (YYYY, YYYY-MM, YYYY-MM-DD), or 'unknown'."""
+    value = required(row, field)
+    if value != "unknown" and not PARTIAL_DATE.match(value):
+        raise RowRejected(field, value, "must be YYYY, YYYY-MM, YYYY-MM-DD or 'unknown'")
+    if len(value) == 10:
+        optional_date(row, field)
+    return value
 
 
 def one_of(row: dict, field: str, allowed: set[str] | frozenset[str]) -> str:

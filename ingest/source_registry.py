@@ -13,6 +13,7 @@ from ingest.contracts import (
     Rejection,
     RowRejected,
     one_of,
+    partial_date,
     quarantine_frame,
     read_csv_rows,
     required,
@@ -38,8 +39,6 @@ REGISTRY_SCHEMA: dict[str, type[pl.DataType]] = {
 # Changes whenever the contract does, so that the registry is validated again.
 CONTRACT_FINGERPRINT = hashlib.sha256(repr((REGISTRY_COLUMNS, sorted(GRADES))).encode()).hexdigest()
 _SOURCE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-# A publication date may be known to the day, the month, the year, or be stated as unknown.
-_DATE_PUBLISHED = re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?|unknown)$")
 
 
 def _validate(row: dict, seen_ids: set[str]) -> tuple:
@@ -48,11 +47,7 @@ def _validate(row: dict, seen_ids: set[str]) -> tuple:
         raise RowRejected("source_id", source_id, "must be lower_snake_case ASCII")
     if source_id in seen_ids:
         raise RowRejected("source_id", source_id, "duplicate source_id")
-    date_published = required(row, "date_published")
-    if not _DATE_PUBLISHED.match(date_published):
-        raise RowRejected(
-            "date_published", date_published, "must be YYYY, YYYY-MM, YYYY-MM-DD or 'unknown'"
-        )
+    date_published = partial_date(row, "date_published")
     return (
         source_id,
         required(row, "publisher"),

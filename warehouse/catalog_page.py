@@ -208,21 +208,23 @@ def _checks(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _verification(con: duckdb.DuckDBPyConnection) -> str:
-    """Claims per verdict for each report, and the claims the official figures contradict."""
+    """Claims per verdict for each report, and the claims the official figures contradict or
+    that lie beyond what the official series could have reached."""
     summary = con.execute(
         "select report_id, verdict, claims from marts.verification_summary"
         " where section = 'all' order by report_id, claims desc, verdict"
     ).fetchall()
-    inconsistent = con.execute(
-        "select claim_id, surface, official_value_as_written, official_source_id, explanation"
-        " from marts.claim_verification where verdict = 'inconsistent' order by claim_id"
-    ).fetchall()
     headers = ["claim", "surface", "official figure", "source", "explanation"]
-    return (
-        _table(["report", "verdict", "claims"], summary)
-        + f"<h3>Inconsistent claims ({len(inconsistent)})</h3>"
-        + (_table(headers, inconsistent) if inconsistent else "<p>None.</p>")
-    )
+    sections = [_table(["report", "verdict", "claims"], summary)]
+    for verdict, title in (("inconsistent", "Inconsistent"), ("implausible", "Implausible")):
+        rows = con.execute(
+            "select claim_id, surface, official_value_as_written, official_source_id, explanation"
+            " from marts.claim_verification where verdict = ? order by claim_id",
+            [verdict],
+        ).fetchall()
+        sections.append(f"<h3>{title} claims ({len(rows)})</h3>")
+        sections.append(_table(headers, rows) if rows else "<p>None.</p>")
+    return "".join(sections)
 
 
 def _ticks(low: float, high: float, count: int = 4) -> list[float]:

@@ -93,6 +93,22 @@ def ensure_raw_table(con: duckdb.DuckDBPyConnection, table: str, schema: pl.Data
         con.unregister("empty_frame")
 
 
+def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """A contract that gained a column widens its raw table; older loads read null there."""
+    existing = {
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns"
+            " where table_schema = 'raw' and table_name = ?",
+            [table],
+        ).fetchall()
+    }
+    incoming = con.sql("select * from incoming limit 0")
+    for name, duck_type in zip(incoming.columns, incoming.types, strict=True):
+        if name not in existing:
+            con.execute(f'alter table raw.{table} add column "{name}" {duck_type}')
+
+
 def append_load(
     con: duckdb.DuckDBPyConnection,
     table: str,
@@ -130,6 +146,7 @@ def append_load(
     try:
         con.register("incoming", stamped)
         con.execute(f"create table if not exists raw.{table} as select * from incoming limit 0")
+        _add_new_columns(con, table)
         con.execute(f"insert into raw.{table} by name select * from incoming")
         con.register("incoming_rejected", rejected)
         con.execute("insert into raw.quarantine by name select * from incoming_rejected")

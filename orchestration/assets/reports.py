@@ -17,7 +17,6 @@ from ingest.claim_register import (
     CHECK_SCHEMA,
     CLAIM_SCHEMA,
     QUANTITY_SCHEMA,
-    REPORT_COLUMNS,
     Reconciliation,
     read_claims,
     read_exclusions,
@@ -63,26 +62,24 @@ def _register(report_id: str):
     check_specs=[AssetCheckSpec("no_rows_quarantined", asset=CLAIMS_KEY)],
 )
 def report_claims(context: AssetExecutionContext, warehouse: WarehouseResource):
-    reports = pl.DataFrame(
-        read_reports(REPORTS_FILE), schema=dict.fromkeys(REPORT_COLUMNS, pl.String)
-    )
-    no_rejections = pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    reports = read_reports(REPORTS_FILE, paths.display_path(REPORTS_FILE))
+    log_rejections(context, reports)
     # Registers are validated against the indicator catalog too: a new indicator re-validates.
     fingerprint = hashlib.sha256(
         REPORTS_FILE.read_bytes() + (paths.DBT_SEEDS_DIR / "indicators.csv").read_bytes()
     ).hexdigest()
     loaded = 0
     with warehouse.connect() as con:
-        append_load(con, "reports", REPORTS_FILE, paths.display_path(REPORTS_FILE), reports,
-                    no_rejections, fingerprint)  # fmt: skip
-        for report_id in reports.get_column("report_id"):
+        append_load(con, "reports", REPORTS_FILE, paths.display_path(REPORTS_FILE),
+                    reports.valid, reports.quarantine, fingerprint)  # fmt: skip
+        for report_id in reports.valid.get_column("report_id"):
             parsed = _register(report_id)
             log_rejections(context, parsed)
             path = _claims_file(report_id)
             outcome = append_load(con, "report_claims", path, paths.display_path(path),
                                   parsed.valid, parsed.quarantine, fingerprint)  # fmt: skip
             loaded += outcome.rows_loaded
-    yield MaterializeResult(metadata={"reports": reports.height, "claims_loaded": loaded})
+    yield MaterializeResult(metadata={"reports": reports.valid.height, "claims_loaded": loaded})
     yield quarantine_check(warehouse, "report_claims", CLAIMS_KEY)
 
 
@@ -150,7 +147,7 @@ def _checks(reconciled: dict[str, Reconciliation]) -> list[AssetCheckResult]:
     ],
 )
 def report_quantities(context: AssetExecutionContext, warehouse: WarehouseResource):
-    reports = read_reports(REPORTS_FILE)
+    reports = read_reports(REPORTS_FILE).valid.to_dicts()
     known = {row["report_id"] for row in reports}
     no_rejections = pl.DataFrame(schema=QUARANTINE_SCHEMA)
     reconciled: dict[str, Reconciliation] = {}

@@ -1,7 +1,16 @@
+import datetime as dt
+
 import polars as pl
 import pytest
 
-from ingest.claim_register import CLAIM_COLUMNS, CLAIM_SCHEMA, read_claims, reconcile
+from ingest.claim_register import (
+    CLAIM_COLUMNS,
+    CLAIM_SCHEMA,
+    REPORT_COLUMNS,
+    read_claims,
+    read_reports,
+    reconcile,
+)
 from ingest.report_structure import paragraphs
 
 # A short text written for the tests, laid out like a report extracted from PDF.
@@ -81,25 +90,56 @@ def test_register_rows_break_their_contract_into_quarantine(tmp_path):
     header = ",".join(CLAIM_COLUMNS)
     good = (
         "t-001,front,2,超过2亿名,200000000,名,count,200000000,,超过,level,,"
-        "registered_volunteers,national,000000,全国,2024-12-31,,,,registered volunteers,"
+        "registered_volunteers,national,000000,全国,2024-12-31,,,stated,,registered volunteers,"
     )
     no_group = (
         "t-002,一(一)1,1,36万个,360000,个,count,,,,parts_of_total,,,national,000000,全国,"
-        ",,,,facilities,"
+        ",,,none,,facilities,"
     )
     bad_interval = (
-        "t-003,一(一)1,1,5%,5,%,percent,6,,,change_pct,,,national,000000,全国,,,,2023,growth,"
+        "t-003,一(一)1,1,5%,5,%,percent,6,,,change_pct,,,national,000000,全国,,,,none,2023,growth,"
     )
     unknown = (
         "t-004,一(一)2,1,400多万名,4000000,名,count,,,,level,,no_such_indicator,national,"
-        ",,,,,,workers,"
+        ",,,,,present,,workers,"
+    )
+    present_with_date = (
+        "t-005,front,2,2亿名,200000000,名,count,,,,level,,registered_volunteers,national,"
+        "000000,全国,2024-12-31,,,present,,registered volunteers,"
+    )
+    stated_without_date = (
+        "t-006,front,2,2亿名,200000000,名,count,,,,level,,registered_volunteers,national,"
+        "000000,全国,,,,stated,,registered volunteers,"
     )
     path = tmp_path / "t_claims.csv"
-    path.write_text("\n".join([header, good, no_group, bad_interval, unknown]) + "\n", "utf-8")
+    rows = [header, good, no_group, bad_interval, unknown, present_with_date, stated_without_date]
+    path.write_text("\n".join(rows) + "\n", "utf-8")
     parsed = read_claims(path, "t", frozenset({"registered_volunteers"}), "t_claims.csv")
     assert parsed.valid.get_column("claim_id").to_list() == ["t-001"]
     assert parsed.quarantine.select("line", "field").rows() == [
         (3, "group_id"),
         (4, "lower"),
         (5, "indicator_code"),
+        (6, "date_basis"),
+        (7, "date_basis"),
+    ]
+
+
+def test_reports_need_a_publication_date_and_a_valid_data_date(tmp_path):
+    header = ",".join(REPORT_COLUMNS)
+    rows = [
+        "r1,A title,An author,A press,2025-03,2024-12-31,,",
+        "r2,A title,An author,A press,March 2025,,,",
+        "r3,A title,An author,A press,2025,2024-13-01,,",
+        "r1,A title,An author,A press,2025,,,",
+    ]
+    path = tmp_path / "reports.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", "utf-8")
+    parsed = read_reports(path, "reports.csv")
+    assert parsed.valid.select("report_id", "date_published").rows() == [("r1", "2025-03")]
+    assert parsed.valid.get_column("data_as_of").to_list() == [dt.date(2024, 12, 31)]
+    assert parsed.quarantine.select("line", "field").rows() == [
+        (3, "date_published"),
+        (4, "data_as_of"),
+        (5, "report_id"),
     ]

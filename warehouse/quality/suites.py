@@ -76,7 +76,7 @@ SUITES: list[Expectation] = [
     # claims: what official data contradict, and what the report contradicts itself on
     Expectation("claims", "claims_not_contradicted", "dq_claims", "marts.claim_verification",
                 "ExpectColumnValuesToNotBeInSet",
-                {"column": "verdict", "value_set": ["inconsistent"]}, severity=WARN,
+                {"column": "verdict", "value_set": ["inconsistent", "implausible"]}, severity=WARN,
                 key="claim_id"),
     Expectation("claims", "report_agrees_with_itself", "dq_report_checks_failed",
                 "marts.report_consistency", "ExpectTableRowCountToEqual", {"value": 0},

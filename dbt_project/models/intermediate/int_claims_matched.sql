@@ -1,42 +1,26 @@
 -- Every registered claim with the official figure it is to be compared with, and how that
--- figure was found (`match_method`):
---   same_period        a flow over the same period;
---   latest_before_date a stock at or before the claim's date, within the staleness window;
---   recomputed_change  a change recomputed from two official levels (baseline and end);
---   series_rank        a superlative: the year's change ranked against the other years';
---   related_indicator  no figure of the claim's measure, one of a related measure exists;
---   nearest_period     figures of the claim's measure exist, none for its period;
---   none               nothing to compare with.
--- Among candidates the latest date wins, then the better grade, then the later vintage.
+-- figure was found (`match_method`). Each strategy below emits candidate rows with a priority;
+-- per claim the first priority wins, then the strategy's own order:
+--   1 series_rank           a superlative: the year's change ranked against the other years';
+--   2 same_period           a flow over the same period;
+--   2 latest_before_date    a stock at the claim's year end, or the latest at or before its
+--                           date within the staleness window;
+--   2 report_reference_date the same, for an undated present-tense claim read as of its
+--                           report's reference date;
+--   3 recomputed_change     a change recomputed from two official levels (baseline and end);
+--   4 related_indicator     no figure of the claim's measure, one of a related measure for the
+--                           claim's own period;
+--   5 trend_bound           figures of the claim's measure, none for its date, and a range the
+--                           series could have reached by then (int_claim_trend_ranges);
+--   6 nearest_period        figures of the claim's measure, none for its date, and no range;
+--   7 related_indicator     a related measure's figure for another period;
+--   none                    nothing to compare with.
 {% set staleness = var('verification_staleness_days') %}
 {% set other_year = "case when yearly_changes.year <> extract(year from claims.claim_date) "
     ~ "then cast(yearly_changes.year as varchar) end" %}
 
 with claims as (
-    select
-        claims.*,
-        coalesce(claims.as_of, claims.period_end) as claim_date,
-        -- A year-end claim is compared with the same year end only, never an older one.
-        coalesce(
-            extract(month from coalesce(claims.as_of, claims.period_end)) = 12
-            and extract(day from coalesce(claims.as_of, claims.period_end)) = 31,
-            false
-        ) as is_year_end,
-        indicators.stock_or_flow,
-        changes.related_indicator_code as base_indicator_code,
-        changes.relation as change_relation,
-        case
-            when length(claims.baseline_period) = 4
-                then cast(claims.baseline_period || '-12-31' as date)
-            when length(claims.baseline_period) = 10 then cast(claims.baseline_period as date)
-            else {{ dbt.dateadd('day', -1, 'claims.period_start') }}
-        end as baseline_date
-    from {{ ref('stg_report__claims') }} as claims
-    left join {{ ref('indicators') }} as indicators
-        on claims.indicator_code = indicators.indicator_code
-    left join {{ ref('indicator_relations') }} as changes
-        on claims.indicator_code = changes.indicator_code
-        and changes.relation in ('change_pp_of', 'change_pct_of', 'change_of')
+    select * from {{ ref('int_claims_dated') }}
 ),
 
 observations as (
@@ -50,18 +34,27 @@ levels as (
     select * from observations where is_preferred and as_of is not null
 ),
 
+trends as (
+    select * from {{ ref('int_claim_trend_ranges') }}
+),
+
 direct as (
     select
         claims.claim_id,
-        case when claims.stock_or_flow = 'flow' then 'same_period' else 'latest_before_date' end
-            as match_method,
-        {{ official_figure_columns('observations') }},
-        count(*) over (partition by claims.claim_id) as candidates,
+        case
+            when claims.stock_or_flow = 'flow' then 'same_period'
+            when claims.date_basis = 'present' then 'report_reference_date'
+            else 'latest_before_date'
+        end as match_method,
+        2 as priority,
         row_number() over (
             partition by claims.claim_id
             order by observations.observed_date desc, observations.grade_rank desc,
                 observations.vintage_rank desc, observations.source_id
-        ) as pick
+        ) as preference,
+        {{ official_figure_columns('observations') }},
+        count(*) over (partition by claims.claim_id) as candidates,
+        cast(null as varchar) as relation_note
     from claims
     inner join observations
         on claims.indicator_code = observations.indicator_code
@@ -84,6 +77,8 @@ recomputed as (
     select
         claims.claim_id,
         'recomputed_change' as match_method,
+        3 as priority,
+        1 as preference,
         claims.base_indicator_code as indicator_code,
         case when claims.change_relation = 'change_pct_of'
             then 100.0 * (end_level.value / base_level.value - 1)
@@ -104,7 +99,7 @@ recomputed as (
         base_level.source_id || ' + ' || end_level.source_id as source_id,
         end_level.grade,
         1 as candidates,
-        1 as pick
+        cast(null as varchar) as relation_note
     from claims
     inner join levels as end_level
         on claims.base_indicator_code = end_level.indicator_code
@@ -137,10 +132,9 @@ yearly_changes as (
     where claims.claim_type = 'superlative'
 ),
 
-ranked as (
+ranked_details as (
     select
         claims.claim_id,
-        'series_rank' as match_method,
         claims.base_indicator_code as indicator_code,
         max(case when yearly_changes.year = extract(year from claims.claim_date)
             then yearly_changes.change end) as value,
@@ -154,19 +148,46 @@ ranked as (
     group by claims.claim_id, claims.base_indicator_code, claims.claim_date
 ),
 
+ranked as (
+    select
+        claim_id,
+        'series_rank' as match_method,
+        1 as priority,
+        1 as preference,
+        indicator_code,
+        value,
+        cast(null as double) as lower,
+        cast(null as double) as upper,
+        cast(null as date) as as_of,
+        cast(null as date) as period_start,
+        cast(null as date) as period_end,
+        cast(null as varchar) as value_as_written,
+        cast(null as varchar) as source_id,
+        cast(null as varchar) as grade,
+        candidates,
+        cast(null as varchar) as relation_note
+    from ranked_details
+),
+
 related as (
     select
         claims.claim_id,
         'related_indicator' as match_method,
-        {{ official_figure_columns('observations') }},
-        relations.note as relation_note,
-        coalesce(
+        -- A related figure for the claim's own period first, else (last) the nearest in time.
+        case when coalesce(
             (observations.period_start = claims.period_start
                 and observations.period_end = claims.period_end)
             or observations.as_of = claims.claim_date,
             false
-        ) as aligned,
-        count(*) over (partition by claims.claim_id) as candidates
+        ) then 4 else 7 end as priority,
+        row_number() over (
+            partition by claims.claim_id
+            order by abs({{ dbt.datediff('claims.claim_date', 'observations.observed_date', 'day') }}),
+                observations.observed_date desc, observations.source_id
+        ) as preference,
+        {{ official_figure_columns('observations') }},
+        count(*) over (partition by claims.claim_id) as candidates,
+        relations.note as relation_note
     from claims
     inner join {{ ref('indicator_relations') }} as relations
         on claims.indicator_code = relations.indicator_code
@@ -177,38 +198,53 @@ related as (
         and observations.is_preferred
 ),
 
-related_picked as (
-    select
-        *,
-        -- A related figure for the claim's own period first, else the nearest in time.
-        row_number() over (
-            partition by claim_id order by aligned desc, abs(
-                {{ dbt.datediff('claim_date', 'coalesce(as_of, period_end)', 'day') }}
-            ), coalesce(as_of, period_end) desc, source_id
-        ) as pick
-    from related
-    inner join (select claim_id as matched_claim_id, claim_date from claims) as dates
-        on related.claim_id = dates.matched_claim_id
-),
-
 nearest as (
+    -- The nearest official figure of the claim's measure; with a trend range it is a
+    -- trend_bound candidate, else a nearest_period one.
     select
         claims.claim_id,
-        'nearest_period' as match_method,
-        {{ official_figure_columns('observations') }},
-        count(*) over (partition by claims.claim_id) as candidates,
+        case when trends.trend_method in ('interpolated', 'extrapolated')
+            then 'trend_bound' else 'nearest_period' end as match_method,
+        case when trends.trend_method in ('interpolated', 'extrapolated') then 5 else 6 end
+            as priority,
         row_number() over (
             partition by claims.claim_id
             order by
+                -- a trend range starts from the latest figure at or before the claim's date
+                case when trends.trend_method in ('interpolated', 'extrapolated')
+                    and observations.observed_date > claims.claim_date then 1 else 0 end,
                 abs({{ dbt.datediff('claims.claim_date', 'observations.observed_date', 'day') }}),
                 observations.observed_date desc, observations.grade_rank desc,
                 observations.source_id
-        ) as pick
+        ) as preference,
+        {{ official_figure_columns('observations') }},
+        count(*) over (partition by claims.claim_id) as candidates,
+        cast(null as varchar) as relation_note
     from claims
     inner join observations
         on claims.indicator_code = observations.indicator_code
         and claims.geo_code = observations.geo_code
         and observations.is_preferred
+    left join trends
+        on claims.claim_id = trends.claim_id
+),
+
+candidates as (
+    select * from ranked
+    union all
+    select * from direct
+    union all
+    select * from recomputed
+    union all
+    select * from related
+    union all
+    select * from nearest
+),
+
+picked as (
+    select *
+    from candidates
+    qualify row_number() over (partition by claim_id order by priority, preference) = 1
 ),
 
 data_vintage as (
@@ -231,51 +267,45 @@ select
     claims.period_start as claim_period_start,
     claims.period_end as claim_period_end,
     claims.claim_date,
+    claims.date_basis,
+    claims.date_inference,
     claims.baseline_period,
     claims.value as claimed_value,
     claims.lower as claimed_lower,
     claims.upper as claimed_upper,
-    coalesce(
-        ranked.match_method, direct.match_method, recomputed.match_method,
-        related_aligned.match_method, nearest.match_method, related_any.match_method, 'none'
-    ) as match_method,
-    {% set found = ['ranked', 'direct', 'recomputed', 'related_aligned', 'nearest', 'related_any'] %}
-    {% set figures = ['direct', 'recomputed', 'related_aligned', 'nearest', 'related_any'] %}
-    coalesce({{ found | join('.indicator_code, ') }}.indicator_code) as official_indicator_code,
-    coalesce({{ found | join('.value, ') }}.value) as official_value,
-    case when ranked.claim_id is null
-        then coalesce({{ figures | join('.lower, ') }}.lower) end as official_lower,
-    case when ranked.claim_id is null
-        then coalesce({{ figures | join('.upper, ') }}.upper) end as official_upper,
-    coalesce({{ figures | join('.as_of, ') }}.as_of) as official_as_of,
-    coalesce({{ figures | join('.period_start, ') }}.period_start) as official_period_start,
-    coalesce({{ figures | join('.period_end, ') }}.period_end) as official_period_end,
-    coalesce({{ figures | join('.value_as_written, ') }}.value_as_written)
-        as official_value_as_written,
-    coalesce({{ figures | join('.source_id, ') }}.source_id) as official_source_id,
-    coalesce({{ figures | join('.grade, ') }}.grade) as official_grade,
-    coalesce({{ found | join('.candidates, ') }}.candidates, 0) as candidates,
-    ranked.largest_other_change,
-    ranked.years_compared,
-    coalesce(related_aligned.relation_note, related_any.relation_note) as relation_note,
+    coalesce(picked.match_method, 'none') as match_method,
+    picked.indicator_code as official_indicator_code,
+    picked.value as official_value,
+    picked.lower as official_lower,
+    picked.upper as official_upper,
+    picked.as_of as official_as_of,
+    picked.period_start as official_period_start,
+    picked.period_end as official_period_end,
+    picked.value_as_written as official_value_as_written,
+    picked.source_id as official_source_id,
+    picked.grade as official_grade,
+    coalesce(picked.candidates, 0) as candidates,
+    ranked_details.largest_other_change,
+    ranked_details.years_compared,
+    picked.relation_note,
+    trends.trend_method,
+    trends.trend_lower,
+    trends.trend_upper,
+    trends.official_points as trend_official_points,
+    trends.change_scale as trend_change_scale,
+    trends.slowest as trend_slowest,
+    trends.fastest as trend_fastest,
+    trends.years as trend_years,
+    trends.from_described as trend_from,
+    trends.to_described as trend_to,
+    trends.interpolated_value as trend_interpolated_value,
     data_vintage.official_data_until
 from claims
 cross join data_vintage
-left join ranked
-    on claims.claim_id = ranked.claim_id
-left join direct
-    on claims.claim_id = direct.claim_id and direct.pick = 1 and ranked.claim_id is null
-left join recomputed
-    on claims.claim_id = recomputed.claim_id and direct.claim_id is null
-left join related_picked as related_aligned
-    on claims.claim_id = related_aligned.claim_id and related_aligned.pick = 1
-    and related_aligned.aligned
-    and ranked.claim_id is null and direct.claim_id is null and recomputed.claim_id is null
-left join nearest
-    on claims.claim_id = nearest.claim_id and nearest.pick = 1
-    and ranked.claim_id is null and direct.claim_id is null and recomputed.claim_id is null
-    and related_aligned.claim_id is null
-left join related_picked as related_any
-    on claims.claim_id = related_any.claim_id and related_any.pick = 1
-    and ranked.claim_id is null and direct.claim_id is null and recomputed.claim_id is null
-    and related_aligned.claim_id is null and nearest.claim_id is null
+left join picked
+    on claims.claim_id = picked.claim_id
+left join ranked_details
+    on claims.claim_id = ranked_details.claim_id and picked.match_method = 'series_rank'
+left join trends
+    on claims.claim_id = trends.claim_id
+    and picked.match_method in ('trend_bound', 'nearest_period')

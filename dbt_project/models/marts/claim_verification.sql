@@ -1,7 +1,9 @@
 -- Every registered claim beside the official figure it speaks of, with a verdict and a plain
 -- explanation. Verdicts compare intervals: the claim's (from its written precision and
 -- qualifier) and the official one; a gap within the tolerance policy of the claim's kind and
--- qualifier is `within_tolerance`.
+-- qualifier is `within_tolerance`. A claim dated where its measure has no official figure is
+-- compared with the range the official series could have reached by then: outside it (beyond
+-- the same tolerance) it is `implausible`, inside it stays `period_mismatch`.
 with matched as (
     select
         *,
@@ -17,8 +19,10 @@ with matched as (
             when kind in ('count', 'amount', 'percent', 'percentage_point', 'ratio') then kind
             else 'other'
         end as policy_kind,
-        {{ describe_period('claim_as_of', 'claim_period_start', 'claim_period_end') }}
-            as claim_period,
+        coalesce(
+            {{ describe_period('claim_as_of', 'claim_period_start', 'claim_period_end') }},
+            cast(claim_date as varchar)
+        ) as claim_period,
         {{ describe_period('official_as_of', 'official_period_start', 'official_period_end') }}
             as official_period
     from {{ ref('int_claims_matched') }}
@@ -35,6 +39,13 @@ compared as (
                 then official_lower - claimed_upper else 0 end,
             0
         ) as gap,
+        greatest(
+            case when claimed_lower is not null and trend_upper is not null
+                then claimed_lower - trend_upper else 0 end,
+            case when trend_lower is not null and claimed_upper is not null
+                then trend_lower - claimed_upper else 0 end,
+            0
+        ) as trend_gap,
         greatest(policies.absolute_tolerance, policies.relative_tolerance * abs(official_value))
             as tolerance
     from matched
@@ -50,6 +61,7 @@ judged as (
             when claim_type = 'target'
                 and (claim_date is null or claim_date > official_data_until) then 'unverifiable'
             when indicator_code is null then 'unverifiable'
+            when claim_date is null then 'unverifiable'
             when match_method = 'series_rank' then
                 case
                     when official_value is null then 'unverifiable'
@@ -57,13 +69,16 @@ judged as (
                         then 'consistent'
                     else 'inconsistent'
                 end
-            when match_method in ('same_period', 'latest_before_date', 'recomputed_change') then
+            when match_method in ('same_period', 'latest_before_date', 'report_reference_date',
+                'recomputed_change') then
                 case
                     when gap = 0 then 'consistent'
                     when gap <= tolerance then 'within_tolerance'
                     else 'inconsistent'
                 end
             when match_method = 'related_indicator' then 'definition_mismatch'
+            when match_method = 'trend_bound' then
+                case when trend_gap > tolerance then 'implausible' else 'period_mismatch' end
             when match_method = 'nearest_period' then 'period_mismatch'
             else 'unverifiable'
         end as verdict
@@ -81,7 +96,30 @@ official_text as (
             else '' end
         || ')' as official_described,
         surface || ' ' || {{ describe_interval('claimed_lower', 'claimed_upper') }}
-            as claim_described
+            as claim_described,
+        case trend_method
+            when 'interpolated' then 'between the official ' || trend_from || ' and '
+                || trend_to || ' the series moves within '
+                || {{ describe_interval('trend_lower', 'trend_upper') }}
+                || ' (linear interpolation: ' || {{ describe_number('trend_interpolated_value') }}
+                || ')'
+            when 'extrapolated' then 'from the official ' || trend_from || ', with annual changes '
+                || case when trend_change_scale = 'relative'
+                    then 'from ' || {{ describe_number('100 * trend_slowest') }} || '% to '
+                        || {{ describe_number('100 * trend_fastest') }} || '%'
+                    else 'from ' || {{ describe_number('trend_slowest') }} || ' to '
+                        || {{ describe_number('trend_fastest') }} || ' points' end
+                || ' (the slowest and fastest of its ' || cast(trend_official_points as varchar)
+                || ' official points, and no change) over '
+                || {{ describe_number('trend_years') }} || ' years, the series could reach '
+                || {{ describe_interval('trend_lower', 'trend_upper') }} || ' by '
+                || cast(claim_date as varchar)
+            when 'none_single_point' then 'no trend range: the series has fewer than two official points'
+            when 'none_before_first_point' then 'no trend range: the claim is dated before the first official point'
+            when 'none_too_far' then 'no trend range: the claim is dated more than '
+                || 'the policy''s limit of years past the last official point'
+            when 'none_no_step' then 'no trend range: the official points are too close together to give an annual change'
+        end as trend_described
     from judged
 )
 
@@ -109,6 +147,10 @@ select
     official_grade,
     cast(candidates as integer) as official_candidates,
     match_method,
+    date_basis,
+    trend_lower,
+    trend_upper,
+    trend_method,
     case when match_method <> 'series_rank' then claimed_value - official_value end as abs_diff,
     case when match_method <> 'series_rank' and official_value <> 0
         then (claimed_value - official_value) / abs(official_value) end as rel_diff,
@@ -120,12 +162,16 @@ select
             and match_method <> 'series_rank' then policy_id
         when match_method = 'series_rank' then 'series_rank'
         when verdict = 'definition_mismatch' then 'indicator_relations'
+        when verdict in ('period_mismatch', 'implausible') and match_method = 'trend_bound'
+            then 'trend_policies+' || policy_id
         when verdict = 'period_mismatch'
             then 'staleness_window_{{ var("verification_staleness_days") }}_days'
         else 'none'
     end as tolerance_policy,
     cast(official_data_until as date) as official_data_until,
-    case
+    case when date_inference is not null and indicator_code is not null
+        then 'Dated: ' || date_inference || '. ' else '' end
+    || case
         when claim_type = 'target' and verdict = 'unverifiable' and indicator_code is not null
             then 'A target for ' || coalesce(claim_period, 'an unstated date')
                 || ': a plan is not checked against an outturn before its period ends'
@@ -133,6 +179,8 @@ select
         when verdict = 'unverifiable' and indicator_code is null
             then 'No official indicator holds this figure (scope ' || scope
                 || '): it is not checked.'
+        when verdict = 'unverifiable' and claim_date is null
+            then 'A claim with no date cannot be compared with official figures.'
         when verdict = 'unverifiable' and match_method = 'series_rank'
             then 'The change of ' || claim_period || ' cannot be recomputed from official levels.'
         when verdict = 'unverifiable'
@@ -149,10 +197,20 @@ select
             then 'No official figure of ' || indicator_code || ' exists; ' || official_described
                 || ' measures something else (' || coalesce(relation_note, 'a related measure')
                 || '), so it cannot confirm or refute ' || claim_described || '.'
+        when verdict = 'implausible'
+            then 'Claim ' || claim_described || ' for ' || cast(claim_date as varchar)
+                || ' has no official counterpart for its date, and lies outside the range the '
+                || 'official series could have reached: ' || trend_described || '; it misses it by '
+                || {{ describe_number('trend_gap') }} || ', beyond the tolerance of '
+                || {{ describe_number('tolerance') }} || ' (' || policy_id || ').'
         when verdict = 'period_mismatch'
-            then 'Claim ' || claim_described || ' for ' || coalesce(claim_period, 'no stated date')
-                || ' has no official counterpart for its period; the nearest is '
-                || official_described || '.'
+            then 'Claim ' || claim_described || ' for ' || coalesce(cast(claim_date as varchar), 'no stated date')
+                || ' has no official counterpart for its date; the nearest is '
+                || official_described || '. '
+                || case when match_method = 'trend_bound'
+                    then 'Within reach of the series: ' || trend_described || '.'
+                    else upper(substr(coalesce(trend_described, 'no trend range'), 1, 1))
+                        || substr(coalesce(trend_described, 'no trend range'), 2) || '.' end
         when verdict = 'consistent'
             then 'Claim ' || claim_described || ' for ' || claim_period || ' overlaps '
                 || official_described || ' ' || {{ describe_interval('official_lower', 'official_upper') }}

@@ -19,6 +19,7 @@ select
     as_of,
     period_start,
     period_end,
+    date_basis,
     baseline_period,
     subject_en,
     note,
