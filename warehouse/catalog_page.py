@@ -140,6 +140,39 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], lang: str =
     return f"<table{attributes}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _link(address: str | None, text: str | None = None) -> str:
+    """A link to an address as the registry records it (often without its scheme); anything that
+    is not an address stays plain text."""
+    if not address:
+        return _e(text)
+    href = address if "://" in address else f"https://{address}"
+    host = href.split("://", 1)[1].split("/", 1)[0]
+    if " " in address or "." not in host:
+        return _e(text or address)
+    return f'<a href="{escape(href, quote=True)}">{_e(text or address)}</a>'
+
+
+def _sources(con: duckdb.DuckDBPyConnection) -> str:
+    """Every source document: publisher, title (linked to the publisher's own address where
+    known), publication date, the copy the figures were read in, grade, observations."""
+    rows = con.execute(
+        "select source_id, publisher, title, publisher_url, date_published, copy_read_at, grade,"
+        " observations from marts.sources order by source_id"
+    ).fetchall()
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in ("source", "publisher", "title", "published", "copy read", "grade", "observations")
+    )
+    body = "".join(
+        f"<tr><td>{_e(sid)}</td><td>{_e(publisher)}</td><td>{_link(url, title)}</td>"
+        f"<td>{_e(date)}</td><td>{_link(copy)}</td><td>{_e(grade)}</td>"
+        f'<td class="num">{_number(observations)}</td></tr>'
+        for sid, publisher, title, url, date, copy, grade, observations in rows
+    )
+    table = f'<table lang="zh-CN"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<h2 id="sources">Sources ({len(rows)})</h2>\n{table}'
+
+
 def _size(size: int) -> str:
     """A file size in kB or MB."""
     return f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{math.ceil(size / 1e3)} kB"
@@ -337,10 +370,7 @@ def write_catalog_page(release_dir: Path, db_path: Path) -> Path:
         charts = "".join(_chart_figure(con, chart) for chart in CHARTS)
         checks = _checks(con)
         verification = _verification(con)
-        sources = con.execute(
-            "select source_id, publisher, title, grade, observations from marts.sources"
-            " order by source_id"
-        ).fetchall()
+        sources = _sources(con)
     version = package["version"]
     licences = "; ".join(f"{lic.get('title', '')} ({lic['name']})" for lic in package["licenses"])
     files = "".join(
@@ -372,8 +402,7 @@ Verification</a><a href="#datasets">Datasets</a><a href="#sources">Sources</a></
 <h2 id="datasets">Datasets</h2>
 <p class="note">Each dataset as CSV (UTF-8 with BOM, opens in Excel) and Parquet.</p>
 {_datasets(package["resources"])}
-<h2 id="sources">Sources ({len(sources)})</h2>
-{_table(["source", "publisher", "title", "grade", "observations"], sources, lang="zh-CN")}
+{sources}
 </main></body>
 </html>
 """

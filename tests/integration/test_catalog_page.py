@@ -133,10 +133,23 @@ def chromium(profile: Path, *args: str) -> str:
     return done.stdout
 
 
-def test_every_link_is_a_file_of_the_release_or_an_anchor_on_the_page(release):
+def test_every_link_is_a_file_of_the_release_an_anchor_or_a_source_address(release):
     page = Page((release / "index.html").read_text(encoding="utf-8"))
-    local = {urlsplit(link).path for link in page.links if not link.startswith("#")}
-    assert all(not urlsplit(link).scheme and not urlsplit(link).netloc for link in page.links)
+    with duckdb.connect(str(release / "govmetrics.duckdb"), read_only=True) as con:
+        addresses = {
+            address
+            for row in con.execute("select copy_read_at, publisher_url from marts.sources")
+            for address in row
+            if address
+        }
+    external = [link for link in page.links if urlsplit(link).scheme]
+    assert external, "the sources table links no address"
+    assert all(link.split("://", 1)[1] in addresses or link in addresses for link in external)
+    local = {
+        urlsplit(link).path
+        for link in page.links
+        if not link.startswith("#") and not urlsplit(link).scheme
+    }
     assert all((release / path).is_file() for path in local), local
     assert {link[1:] for link in page.links if link.startswith("#")} <= page.ids
     assert local == {"datapackage.json", "SHA256SUMS", "govmetrics.duckdb"} | {
