@@ -82,14 +82,15 @@ def test_undated_present_tense_claims_are_read_as_of_the_report_date(built_home)
 
 def test_national_claims_with_recent_official_figures_are_decided_or_ranged(built_home):
     """A national claim whose measure has official figures within five years of its date gets a
-    decision, or a period_mismatch with a trend range (or a series of one point, which has none)."""
+    decision, or a period_mismatch with a trend range, or says that its series has too few points
+    (one, or two too close together to give an annual change) for a range."""
     undecided = query(
         built_home,
         "select v.claim_id, v.verdict, v.trend_method from marts.claim_verification as v"
         " where v.scope = 'national' and v.indicator_code is not null"
         " and v.verdict in ('period_mismatch', 'unverifiable')"
         " and coalesce(v.trend_method, '') not in ('interpolated', 'extrapolated',"
-        "   'none_single_point')"
+        "   'none_single_point', 'none_no_step')"
         " and v.tolerance_policy <> 'target_not_due'"
         " and exists (select 1 from marts.indicator_series as s"
         "   where s.indicator_code = v.indicator_code and s.geo_code = v.geo_code"
