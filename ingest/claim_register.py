@@ -116,9 +116,10 @@ def _validate_claim(row: dict, indicators: frozenset[str], seen: set[str]) -> tu
         raise RowRejected("geo_code", geo_code, "must be a six-digit GB/T 2260 code")
     dates = [optional_date(row, f) for f in ("as_of", "period_start", "period_end")]
     date_basis = one_of(row, "date_basis", DATE_BASES)
-    if (date_basis == "stated") != any(dates):
-        reason = "a stated date needs as_of or a period" if date_basis == "stated" else (
-            f"a '{date_basis}' claim has no date of its own: leave as_of and the period empty")
+    if date_basis == "stated" and not any(dates):
+        raise RowRejected("date_basis", date_basis, "a stated date needs as_of or a period")
+    if date_basis != "stated" and any(dates):
+        reason = f"a '{date_basis}' claim has no date of its own: leave as_of and the period empty"
         raise RowRejected("date_basis", date_basis, reason)
     return (
         claim_id, required(row, "section"), int(paragraph), required(row, "surface"), value,

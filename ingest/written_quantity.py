@@ -19,8 +19,10 @@ _TRADITIONAL = str.maketrans(
 
 MULTIPLIERS: dict[str, Decimal] = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 
-LOWER_BOUND_WORDS = ("超过", "突破", "高于", "多于", "大于", "超", "逾", ">", "＞")
-UPPER_BOUND_WORDS = ("将近", "接近", "不足", "不到", "少于", "低于", "近", "<", "＜")
+LOWER_BOUND_WORDS = ("超过", "突破", "高于", "多于", "大于", "不少于", "不低于", "至少", "超", "逾",
+                     ">", "＞")  # fmt: skip
+UPPER_BOUND_WORDS = ("将近", "接近", "不足", "不到", "少于", "低于", "不超过", "不高于",
+                     "不多于", "最多", "近", "<", "＜")  # fmt: skip
 APPROX_BEFORE_WORDS = ("大约", "约为", "约", "~")
 LOWER_BOUND_AFTER = ("以上",)
 UPPER_BOUND_AFTER = ("以内", "以下", "内")
@@ -97,13 +99,24 @@ def figure_interval(
     """
     digits = number.replace(",", "")
     value = Decimal(digits) * multiplier
-    lower: Decimal | None
-    upper: Decimal | None
     if qualifier in SURPLUS_WORDS:
         lower, upper = value, value + _last_nonzero_step(digits) * multiplier
     else:
         half_step = _last_digit_step(digits) * multiplier / 2
         lower, upper = value - half_step, value + half_step
+    return qualified_interval(value, lower, upper, negative, qualifier, approx_band)
+
+
+def qualified_interval(
+    value: Decimal,
+    lower: Decimal | None,
+    upper: Decimal | None,
+    negative: bool,
+    qualifier: str | None,
+    approx_band: Decimal = DEFAULT_APPROX_BAND,
+) -> tuple[Decimal, Decimal | None, Decimal | None]:
+    """Narrow or open the written interval [lower, upper] of `value` by its qualifier, then
+    mirror it for a negative figure (exact forms such as 三分之一 come with lower = upper)."""
     if qualifier in LOWER_BOUND_WORDS + LOWER_BOUND_AFTER:
         lower, upper = value, None
     elif qualifier in UPPER_BOUND_WORDS + UPPER_BOUND_AFTER:

@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 GOVMETRICS = str(Path(sys.executable).parent / "govmetrics")
-FIELDS = ["text", "start", "end", "value", "unit", "kind", "lower", "upper", "qualifier",
-          "as_of", "period", "baseline", "subject"]  # fmt: skip
+FIELDS = ["text", "start", "end", "value", "unit", "kind", "base", "lower", "upper",
+          "qualifier", "as_of", "period", "baseline", "subject"]  # fmt: skip
 
 
 def test_extract_reads_standard_input_and_prints_one_object_per_quantity():

@@ -11,7 +11,7 @@ FULL_WIDTH = str.maketrans({str(d): chr(0xFF10 + d) for d in range(10)} | {".": 
 TRADITIONAL = str.maketrans({"万": "萬", "亿": "億", "个": "個", "达": "達"})
 MULTIPLIERS = {"": Decimal(1), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
 UNITS = {"人": "count", "张": "count", "个": "count", "元": "amount", "%": "percent",
-         "个百分点": "percentage_point", "倍": "multiple"}  # fmt: skip
+         "个百分点": "percentage_point", "倍": "ratio", "‰": "ratio"}  # fmt: skip
 
 
 @st.composite
@@ -22,7 +22,7 @@ def figures(draw):
     unit = draw(st.sampled_from(sorted(UNITS)))
     multiplier = (
         ""
-        if UNITS[unit] in {"percent", "percentage_point", "multiple"}
+        if UNITS[unit] in {"percent", "percentage_point", "ratio"}
         else draw(st.sampled_from(sorted(MULTIPLIERS)))
     )
     qualifier = draw(st.sampled_from(["", "超过", "近", "约", "以上", "左右"]))
@@ -91,3 +91,74 @@ def test_a_range_keeps_both_ends(low, width):
     (quantity,) = extract_quantities(f"增长{low}%至{high}%。")
     assert (quantity.lower, quantity.upper) == (low, high)
     assert quantity.value == (low + high) / 2
+
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese(n: int) -> str:
+    """`n` (below 10^8) in Chinese place-value numerals, as statistics pages write it."""
+
+    def below_10000(m: int) -> str:
+        out, zero = "", False
+        for place, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            digit = m // place % 10
+            if digit:
+                out += ("零" if zero and out else "") + CN_DIGITS[digit] + unit
+                zero = False
+            else:
+                zero = True
+        return out
+
+    high, low = divmod(n, 10_000)
+    if not high:
+        return below_10000(low)
+    return below_10000(high) + "万" + ("零" if 0 < low < 1000 else "") + below_10000(low)
+
+
+@given(
+    st.integers(min_value=10, max_value=99_999_999),
+    st.sampled_from(["人", "名", "家", "张"]),
+    st.booleans(),
+)
+def test_chinese_numerals_and_digits_give_the_same_value(n, unit, traditional):
+    sentences = [f"全市共有{chinese(n)}{unit}。", f"全市共有{n}{unit}。"]
+    if traditional:
+        sentences = [s.translate(TRADITIONAL) for s in sentences]
+    values = [[q.value for q in extract_quantities(s)] for s in sentences]
+    assert values == [[n], [n]]
+
+
+SEPARATORS = [" ", "\u00a0", "\u2009", "\u202f", "\n", " \n"]
+
+
+@given(
+    st.integers(min_value=1000, max_value=999_999_999),
+    st.sampled_from(SEPARATORS),
+    st.sampled_from(["人", "名", "万人", "元"]),
+    st.booleans(),
+)
+def test_a_space_or_line_break_inside_a_digit_group_changes_nothing(n, separator, unit, comma):
+    grouped = f"{n:,}"
+    spaced = grouped.replace(",", separator)
+    written = grouped if comma else str(n)
+    plain = extract_quantities(f"年末全市登记的服务对象共有{written}{unit}，比上年增长2.5%。")
+    broken = extract_quantities(f"年末全市登记的服务对象共有{spaced}{unit}，比上年增长2.5%。")
+    assert [(q.value, q.lower, q.upper, q.kind) for q in broken] == [
+        (q.value, q.lower, q.upper, q.kind) for q in plain
+    ]
+    assert len(broken) == 2
+
+
+@given(
+    figures(), st.sampled_from(["(", "（"]), st.sampled_from(["浙江", "西北地区", "增长率", "其中"])
+)
+def test_a_figure_in_parentheses_is_found(figure, bracket, before):
+    number, multiplier, unit, _ = figure
+    closing = ")" if bracket == "(" else "）"
+    written = f"{number}{multiplier}{unit}"
+    sentence = f"各地区中，{before}{bracket}{written}{closing}位居前列。"
+    (quantity,) = extract_quantities(sentence)
+    value, _, _ = expected_interval(number, multiplier, "")
+    assert close(quantity.value, value)
+    assert quantity.text == written
