@@ -12,7 +12,7 @@ from warehouse.query import run_query
 # as in shared/reference/official_figures.md section 1 (None where it has no figure).
 EXPECTED = {
     2011: (1_347_350_000, 184_990_000, 13.7, 9.1, 51.27),
-    2012: (None, 193_900_000, 14.3, 9.4, None),
+    2012: (1_354_040_000, 193_900_000, 14.3, 9.4, 52.6),
     2016: (1_392_320_000, 230_860_000, 16.7, 10.8, 57.35),  # total as revised after the census
     2020: (1_412_120_000, None, None, None, None),
     2023: (1_409_670_000, 296_970_000, 21.1, 15.4, 66.16),

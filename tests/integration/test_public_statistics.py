@@ -3,12 +3,14 @@ grade, conflicts and gaps visible, and NBS exports loaded from the inbox."""
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from orchestration.build import build_and_publish
 from tests.integration.published import published_rows as query
+from tests.unit.test_shipped_figures import shipped_rows
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "nbs"
 
@@ -26,19 +28,21 @@ SAMPLE = [
     ("registered_volunteers", "370000", "2021-12-31", 16_914_700, None, "official_reprint"),
     ("villagers_committees", "000000", "2014-12-31", 585_000, None, "secondary"),
     ("social_groups", "000000", "2020-12-31", 374_771, None, "secondary"),
-    ("community_workers", "000000", "2020-02-29", 4_000_000, None, "official_reprint"),
+    ("community_workers", "000000", "2020-02-10", 4_000_000, None, "official_reprint"),
     ("social_worker_certificate_holders", "000000", "2025-05-31", 1_516_000, None, None),
     ("hotline_12345_requests", "110000", "2023-12-31", 21_430_000, "beijing_12345_cctv", None),
 ]
 
 
-def test_every_reference_figure_is_in_indicator_series_with_source_and_grade(built_home):
+def test_every_shipped_figure_is_in_indicator_series_with_source_and_grade(built_home):
+    shipped = shipped_rows()
+    figures, sources = len(shipped), len({row["source_id"] for row in shipped})
     rows = query(
         built_home,
         "select count(*), count(source_id), count(grade), count(distinct source_id)"
         " from marts.indicator_series where raw_table = 'official_observations'",
     )
-    assert rows == [(327, 327, 327, 61)]
+    assert rows == [(figures, figures, figures, sources)]
 
 
 @pytest.mark.parametrize(("indicator", "geo", "date", "value", "source", "grade"), SAMPLE)
@@ -61,7 +65,7 @@ def test_upper_and_lower_bounds_follow_the_qualifier(built_home):
         "select value_as_written, lower, upper from marts.indicator_series"
         " where indicator_code = 'registered_volunteers' and as_of = date '2017-06-23'",
     )
-    assert rows == [(">4400万人", 44_000_000, None)]
+    assert rows == [("超过4400万人", 44_000_000, None)]
     approx = query(
         built_home,
         "select lower < value and value < upper from marts.indicator_series"
@@ -90,12 +94,12 @@ def test_the_end_2020_beds_conflict_is_listed_and_both_figures_kept(built_home):
     [
         ("pop_total", "000000", [2010, 2025], "missing"),
         ("pop_60_plus", "000000", [2020], "missing"),
-        ("registered_volunteers", "000000", [2019, 2021, 2022, 2023, 2024, 2025], "missing"),
-        ("social_organisations", "000000", [2013, 2014, 2015, 2016, 2017, 2018, 2019], "missing"),
+        ("registered_volunteers", "000000", [2021, 2022, 2023, 2024, 2025], "missing"),
+        ("social_organisations", "000000", [2013, 2014, 2023, 2024], "missing"),
         ("villagers_committees", "000000", [2021, 2022, 2023, 2024], "missing"),
         ("community_workers", "000000", [2021, 2022, 2023, 2024], "missing"),
-        ("renovation_starts_communities", "000000", [2021, 2024], "partial"),
-        ("hotline_12345_requests", "110000", [2020, 2021, 2022], "missing"),
+        ("renovation_starts_communities", "000000", [2021, 2024], "present"),
+        ("hotline_12345_requests", "110000", [2021, 2022], "missing"),
         ("renovation_completed_communities", "000000", [2024], "missing"),
         ("pop_60_plus", "000000", [2023], "present"),
     ],
@@ -136,8 +140,22 @@ def test_province_ageing_lists_every_province_with_the_unread_ones_missing(built
         built_home,
         "select status, count(*) from marts.province_ageing group by status order by status",
     )
-    # 7 provinces and the nation were read; the reference says 23 remain, but 31 - 7 = 24.
-    assert rows == [("missing", 24), ("present", 8)]
+    # The nation and 25 provinces were read (7 in table 5-2 of bulletin No. 5, the others in the
+    # provinces' own census releases as reported); 江苏, 福建, 贵州, 陕西, 青海 and 新疆 remain.
+    assert rows == [("missing", 6), ("present", 26)]
+
+
+def test_2020_carries_census_figures_in_their_own_columns(built_home):
+    rows = query(
+        built_home,
+        "select year, age_figures_basis, pop_60_plus_share, census_date, census_pop_60_plus,"
+        " census_pop_60_plus_share from marts.aging_timeseries where year in (2019, 2020, 2021)"
+        " order by year",
+    )
+    assert [r[:3] for r in rows] == [(2019, "year_end", 18.1), (2020, "census_only", None),
+                                     (2021, "year_end", 18.9)]  # fmt: skip
+    assert rows[1][3:] == (date(2020, 11, 1), 264_018_766, 18.7)
+    assert rows[0][3] is None and rows[2][3] is None
 
 
 def test_every_mart_column_is_documented(built_home):

@@ -35,8 +35,8 @@ def test_no_claim_with_an_official_counterpart_is_left_unverifiable(built_home):
         ("cdb2025_b1-096", "consistent", None),  # the largest rise since 2013
         ("cdb2025_b1-079", "definition_mismatch", "94350万人"),  # city vs urban residents
         ("cdb2025_b1-001", "consistent", "31031万人"),  # 3亿多 aged 60+, as of the report date
-        ("cdb2025_b1-020", "definition_mismatch", "28万个"),  # completed vs started renovations
-        ("cdb2025_b1-086", "period_mismatch", ">1.9亿人"),  # volunteers: no figure after 2020
+        ("cdb2025_b1-020", "definition_mismatch", "5.8万个"),  # completed vs started renovations
+        ("cdb2025_b1-086", "period_mismatch", "超过1.9亿人"),  # volunteers: no figure after 2020
         ("cdb2025_b1-084", "definition_mismatch", "约2400万件"),  # an outturn vs a forecast
     ],
 )

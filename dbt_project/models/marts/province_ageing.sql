@@ -1,6 +1,8 @@
 -- Age structure of every province at the 2020 census (1 November 2020), with the nation for
 -- reference. Provinces whose shares are not in the warehouse are listed with blanks and status
--- `missing`, so the gap shows; loading a fuller table (an NBS export) fills them.
+-- `missing`, so the gap shows; loading a fuller table (an NBS export) fills them. Shares come
+-- from table 5-2 of census bulletin No. 5 where a copy of it was read, else from the province's
+-- own census release as reported: `grades` shows how reliable the copies read were.
 {% set census_date = "2020-11-01" %}
 {% set codes = ['census_pop_0_14_share', 'census_pop_15_59_share', 'census_pop_60_plus_share',
     'census_pop_65_plus_share'] %}
@@ -8,9 +10,12 @@
 with shares as (
     select
         geo_code,
-        {{ preferred_pivot(codes) }}
+        {{ preferred_pivot(codes) }},
+        {{ sorted_string_agg('grade', ', ') }} as grades
     from {{ ref('int_observations_ranked') }}
-    where is_preferred and as_of = cast('{{ census_date }}' as date)
+    where is_preferred
+        and as_of = cast('{{ census_date }}' as date)
+        and indicator_code in ('{{ codes | join("', '") }}')
     group by geo_code
 ),
 
@@ -44,7 +49,8 @@ select
     case when shares.geo_code is null then 'missing' else 'present' end as status,
     latest_population.pop_total_latest,
     latest_population.latest_year,
-    shares.source_ids
+    shares.source_ids,
+    shares.grades
 from {{ ref('geographies') }} as geographies
 left join shares
     on geographies.geo_code = shares.geo_code
