@@ -32,20 +32,10 @@ compared as (
     select
         matched.*,
         policies.policy_id,
-        greatest(
-            case when claimed_lower is not null and official_upper is not null
-                then claimed_lower - official_upper else 0 end,
-            case when official_lower is not null and claimed_upper is not null
-                then official_lower - claimed_upper else 0 end,
-            0
-        ) as gap,
-        greatest(
-            case when claimed_lower is not null and trend_upper is not null
-                then claimed_lower - trend_upper else 0 end,
-            case when trend_lower is not null and claimed_upper is not null
-                then trend_lower - claimed_upper else 0 end,
-            0
-        ) as trend_gap,
+        {{ interval_gap('claimed_lower', 'claimed_upper', 'official_lower', 'official_upper') }}
+            as gap,
+        {{ interval_gap('claimed_lower', 'claimed_upper', 'trend_lower', 'trend_upper') }}
+            as trend_gap,
         greatest(policies.absolute_tolerance, policies.relative_tolerance * abs(official_value))
             as tolerance
     from matched
