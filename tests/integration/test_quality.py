@@ -25,7 +25,7 @@ def test_clean_data_passes_every_error_check_and_flags_the_report(built_home):
     results = latest_results(built_home)
     assert not [r for r in results if r["severity"] == "error" and not r["success"]]
     warned = {r["expectation"]: r["offending_keys"] for r in results if not r["success"]}
-    assert "cdb2025_b1-079" in warned["claims_not_contradicted"]
+    assert "cdb2025_b1-090" in warned["claims_not_contradicted"]  # implausible
     assert "parts_sum_to_total" in warned["report_agrees_with_itself"]
     stored = published_rows(
         built_home,
