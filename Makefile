@@ -10,7 +10,7 @@ DBT_DIR := dbt_project
 MANIFEST := $(DBT_DIR)/target/manifest.json
 DBT_SOURCES := $(shell find $(DBT_DIR)/models $(DBT_DIR)/macros $(DBT_DIR)/seeds $(DBT_DIR)/tests -type f 2>/dev/null) $(DBT_DIR)/dbt_project.yml $(DBT_DIR)/profiles.yml
 
-.PHONY: setup run test lint format dev eval bench lock clean
+.PHONY: setup run test lint format dev eval eval-linking bench lock clean
 
 setup: $(VENV)/.installed $(MANIFEST)
 
@@ -55,6 +55,12 @@ dev: setup
 
 eval: setup
 	$(BIN)/python -m tests.extraction_eval
+
+# Links B.1 automatically and scores it against its register (builds first if nothing is
+# published: verdict agreement needs the official figures).
+eval-linking: setup
+	test -f $(GOVMETRICS_HOME)/published/govmetrics.duckdb || $(BIN)/govmetrics build
+	$(BIN)/python -m tests.linking_eval
 
 bench: setup
 	$(BIN)/python -m tests.benchmarks

@@ -92,9 +92,11 @@ def load_nbs_labels(seeds_dir: Path) -> NbsLabels:
             seeds_dir / "nbs_indicator_labels.csv", ("nbs_label", "indicator_code")
         )
     }
+    # NBS exports are national and provincial; the seed's cities name report places only.
     geos = {
         row["name_zh"]: row["geo_code"]
-        for _, row in read_csv_rows(seeds_dir / "geographies.csv", ("geo_code", "name_zh"))
+        for _, row in read_csv_rows(seeds_dir / "geographies.csv", ("geo_code", "name_zh", "level"))
+        if row["level"] in ("nation", "province")
     }
     return NbsLabels(indicator_by_label=labels, geo_by_name=geos)
 

@@ -743,9 +743,9 @@ class _Scanner:
 
 def _context(text: str, start: int, end: int) -> dict[str, str | None]:
     sentence_start = _start_of(text, start, _SENTENCE_END)
-    clause_end = min(
-        (i for i in (text.find(c, end) for c in _CLAUSE_END) if i >= 0), default=len(text)
-    )
+    reach = min(len(text), end + 400)  # a clause is short; never scan the rest of the text
+    clause_end = min((i for i in (text.find(c, end, reach) for c in _CLAUSE_END) if i >= 0),
+                     default=reach)  # fmt: skip
     before = text[sentence_start:start]
     return {
         "as_of": _as_of(before),

@@ -7,7 +7,11 @@ from orchestration.assets.dbt_models import govmetrics_dbt_models
 from orchestration.assets.official import nbs_exports, official_observations, registry_sources
 from orchestration.assets.publish import published_snapshot
 from orchestration.assets.quality import dq_results
-from orchestration.assets.reports import report_claims, report_quantities
+from orchestration.assets.reports import (
+    report_automatic_claims,
+    report_claims,
+    report_quantities,
+)
 from orchestration.dbt_project import govmetrics_dbt
 from orchestration.jobs import full_refresh_job, weekly_full_refresh
 from orchestration.resources import WarehouseResource
@@ -20,6 +24,7 @@ defs = Definitions(
         nbs_exports,
         report_claims,
         report_quantities,
+        report_automatic_claims,
         govmetrics_dbt_models,
         dq_results,
         published_snapshot,

@@ -19,7 +19,9 @@ from dagster import (
 from orchestration.jobs import full_refresh_job
 from warehouse import paths
 
-INBOX_PATTERNS = ("statistics/*.csv", "statistics/*.xlsx", "reports/*.txt")
+INBOX_PATTERNS = (
+    "statistics/*.csv", "statistics/*.xlsx", "reports/*.txt", "reports/*.review.csv",
+)  # fmt: skip
 
 
 def _inbox_files() -> dict[str, str]:

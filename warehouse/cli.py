@@ -53,6 +53,152 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+_VERIFY_COLUMNS = (
+    ("surface", "figure"),
+    ("indicator_code", "indicator"),
+    ("place", "place"),
+    ("claim_period", "date"),
+    ("confidence", "conf"),
+    ("official_value_as_written", "official"),
+    ("official_source_id", "source"),
+    ("verdict", "verdict"),
+)
+_VERIFY_JSON = (
+    "claim_id",
+    "origin",
+    "section",
+    "paragraph",
+    "surface",
+    "start",
+    "end",
+    "claim_type",
+    "indicator_code",
+    "scope",
+    "geo_code",
+    "geo_name",
+    "claim_date",
+    "claim_period",
+    "claimed_value",
+    "confidence",
+    "verdict",
+    "official_value_as_written",
+    "official_period",
+    "official_source_id",
+    "official_grade",
+    "match_method",
+    "explanation",
+    "link_evidence",
+    "review_decision",
+)
+
+
+def _read_input(path: str) -> tuple[bytes, str]:
+    if path == "-":
+        return sys.stdin.buffer.read(), "stdin.txt"
+    file = Path(path)
+    if file.is_dir():
+        raise OSError("is a directory, not a text file")
+    return file.read_bytes(), file.name
+
+
+def _print_verification(check, published: Path, review_file: Path) -> None:
+    import json
+
+    import polars as pl
+
+    from ingest.claim_review import REVIEW_COLUMNS
+    from warehouse.formatting import to_table
+    from warehouse.query import QueryResult
+
+    shown = check.verdicts.with_columns(
+        place=pl.when(pl.col("geo_code").is_null())
+        .then(pl.col("geo_name"))
+        .otherwise(pl.col("geo_code") + " " + pl.col("geo_name").fill_null(""))
+    )
+    rows = shown.select([name for name, _ in _VERIFY_COLUMNS]).rows()
+    print(to_table(QueryResult(columns=[label for _, label in _VERIFY_COLUMNS], rows=rows)))
+    counts = check.verdicts.group_by("verdict").len().sort("verdict").rows()
+    print(
+        f"{check.report_id}: {check.verdicts.height} {check.origin} claims, read as of "
+        f"{check.reference_date or 'an unknown date'} ({check.reference_basis}); "
+        + ", ".join(f"{verdict} {count}" for verdict, count in counts)
+    )
+    print(f"official figures: {published}")
+    for rejection in check.quarantine.iter_rows(named=True):
+        print(
+            f"review file {rejection['source_file']}:{rejection['line']}: field "
+            f"{rejection['field']!r}: {rejection['reason']} (not applied)"
+        )
+    if check.review_queue.height:
+        columns = ",".join(REVIEW_COLUMNS)
+        print(
+            f"\nreview queue: {check.review_queue.height} uncertain links. Decide in "
+            f"{review_file} ({columns}; decision confirm|correct|reject):"
+        )
+        for row in check.review_queue.iter_rows(named=True):
+            surface = json.dumps(row["surface"], ensure_ascii=False)
+            print(
+                f"  {row['section']},{row['paragraph']},{surface}"
+                f"  -> {row['candidate_indicator_code']} ({row['confidence']:.2f})"
+            )
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    import datetime as dt
+    import json
+
+    from ingest.report_text import UnreadableText, decode_report
+    from warehouse.document_check import verify_document
+    from warehouse.verification import NoVerificationChain
+
+    published = paths.published_db()
+    try:
+        data, name = _read_input(args.path)
+        text, _ = decode_report(data)
+        reference = dt.date.fromisoformat(args.date) if args.date else None
+    except (OSError, UnreadableText, ValueError) as err:
+        print(f"govmetrics verify: {args.path}: {err}", file=sys.stderr)
+        return 2
+    if not published.exists():
+        print(
+            f"govmetrics verify: no published warehouse at {published}: run `govmetrics build`",
+            file=sys.stderr,
+        )
+        return 2
+    report_id = args.report_id or Path(name).stem
+    folder = paths.inbox() / "reports" if args.path == "-" else Path(args.path).resolve().parent
+    review_file = Path(args.review) if args.review else folder / f"{report_id}.review.csv"
+    try:
+        check = verify_document(
+            data,
+            text,
+            name,
+            published,
+            report_id=report_id,
+            reference=reference,
+            review_file=review_file,
+            automatic=args.automatic,
+        )
+    except NoVerificationChain as err:
+        print(f"govmetrics verify: {err}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        for row in (
+            check.verdicts.rename({"start_offset": "start", "end_offset": "end"})
+            .select(_VERIFY_JSON)
+            .iter_rows(named=True)
+        ):
+            print(json.dumps(row, ensure_ascii=False, default=str))
+    else:
+        _print_verification(check, published, review_file)
+    if args.html:
+        from warehouse.verify_page import write_verify_page
+
+        write_verify_page(check, published, Path(args.html))
+        print(f"page: {args.html}", file=sys.stderr if args.format == "json" else sys.stdout)
+    return 0
+
+
 def _cmd_dq(_: argparse.Namespace) -> int:
     import json
 
@@ -126,6 +272,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("path", help="a UTF-8 text file, or - for standard input")
     extract.set_defaults(handler=_cmd_extract)
+
+    verify = commands.add_parser(
+        "verify",
+        help="check the figures of a report text against the published official statistics",
+        description=(
+            "Every figure of the text is a claim: its register's for a registered report, else "
+            "linked automatically to an indicator, place and date. Claims are judged by the "
+            "build's own verdict models; the published warehouse is not changed."
+        ),
+    )
+    verify.add_argument("path", help="a text file (UTF-8, UTF-16 or GB18030/GBK), or - for stdin")
+    verify.add_argument(
+        "--format", choices=("table", "json"), default="table", help="json: one object per claim"
+    )
+    verify.add_argument(
+        "--html", metavar="OUT", help="also write a page of the text, claims marked"
+    )
+    verify.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="the date the report speaks from (resolves 去年, 目前); by default "
+        "reports.csv's date, else inferred from the text",
+    )
+    verify.add_argument(
+        "--review",
+        metavar="FILE",
+        help="review decisions (default: <report_id>.review.csv beside the text)",
+    )
+    verify.add_argument("--report-id", help="the report's id (default: the file name)")
+    verify.add_argument(
+        "--automatic",
+        action="store_true",
+        help="link automatically even when the report has a register",
+    )
+    verify.set_defaults(handler=_cmd_verify)
 
     dq = commands.add_parser(
         "dq", help="summary of the last data-quality run; exits 1 if an error check failed"

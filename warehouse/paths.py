@@ -9,6 +9,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DBT_SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 INGEST_DATA_DIR = REPO_ROOT / "ingest" / "data"
+# The report list (reports.csv) and the hand-made claim registers (<report_id>_claims.csv).
+REGISTERS_DIR = INGEST_DATA_DIR / "reports"
 DAGSTER_YAML_TEMPLATE = REPO_ROOT / "orchestration" / "dagster.yaml"
 
 

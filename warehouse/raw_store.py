@@ -124,8 +124,22 @@ def append_load(
 
     A file whose content and contract were loaded before is skipped, so reruns add nothing.
     """
+    return append_rows(
+        con, table, source_name, file_hash(source_file), valid, quarantine, contract_hash
+    )
+
+
+def append_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    source_name: str,
+    source_hash: str,
+    valid: pl.DataFrame,
+    quarantine: pl.DataFrame,
+    contract_hash: str,
+) -> LoadOutcome:
+    """`append_load` for content that is not a file (standard input): its hash is given."""
     ensure_raw_schema(con)
-    source_hash = file_hash(source_file)
     if already_loaded(con, table, source_name, source_hash, contract_hash):
         return LoadOutcome(source_name, skipped=True, rows_loaded=0, rows_quarantined=0)
 

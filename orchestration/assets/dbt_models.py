@@ -8,6 +8,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import govmetrics_dbt
 from orchestration.resources import WarehouseResource
+from warehouse.verification import record_verification_chain
 
 
 class GovmetricsTranslator(DagsterDbtTranslator):
@@ -31,5 +32,10 @@ class GovmetricsTranslator(DagsterDbtTranslator):
 def govmetrics_dbt_models(
     context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ):
-    # `warehouse` is asked for only so that this step, too, runs under the writer lock.
-    yield from dbt.cli(["build"], context=context).stream()
+    # `warehouse` is asked for so that this step, too, runs under the writer lock.
+    invocation = dbt.cli(["build"], context=context)
+    yield from invocation.stream()
+    # `govmetrics verify` re-runs the verdict models exactly as compiled for this build.
+    with warehouse.connect() as con:
+        models = record_verification_chain(con, invocation.get_artifact("manifest.json"))
+    context.log.info(f"recorded {models} verdict models in meta.verification_chain")

@@ -1,6 +1,7 @@
 """Ingest assets for reports: claim registers, and the quantities of report texts in the inbox."""
 
 import hashlib
+import inspect
 
 import polars as pl
 from dagster import (
@@ -13,6 +14,9 @@ from dagster import (
     asset,
 )
 
+from ingest import claim_linking, place_words, quantity_extraction, time_expressions
+from ingest.automatic_claims import build_automatic_claims, reference_of_listed
+from ingest.claim_linking import AUTO_CLAIM_SCHEMA, Lexicon
 from ingest.claim_register import (
     CHECK_SCHEMA,
     CLAIM_SCHEMA,
@@ -23,17 +27,29 @@ from ingest.claim_register import (
     read_reports,
     reconcile,
 )
-from ingest.contracts import QUARANTINE_SCHEMA
+from ingest.claim_review import review_path
+from ingest.contracts import (
+    QUARANTINE_SCHEMA,
+    Rejection,
+    quarantine_frame,
+    rejection_message,
+)
 from ingest.official_observations import load_reference_codes
+from ingest.report_text import UnreadableText, decode_report
 from orchestration.assets.loading import log_rejections, quarantine_check
 from orchestration.resources import WarehouseResource
 from warehouse import paths
 from warehouse.raw_store import append_load, ensure_raw_table
 
-REPORTS_DIR = paths.INGEST_DATA_DIR / "reports"
+REPORTS_DIR = paths.REGISTERS_DIR
 REPORTS_FILE = REPORTS_DIR / "reports.csv"
 CLAIMS_KEY = AssetKey(["raw", "report_claims"])
 QUANTITIES_KEY = AssetKey(["raw", "report_quantities"])
+AUTOMATIC_KEY = AssetKey(["raw", "report_automatic_claims"])
+# What automatic claims are made from besides the text: a change re-links every text.
+_LINKER_SEEDS = ("indicator_terms.csv", "indicators.csv", "measure_words.csv",
+                 "indicator_relations.csv", "geographies.csv")  # fmt: skip
+_LINKER_MODULES = (claim_linking, place_words, quantity_extraction, time_expressions)
 MIN_ACCOUNTED_SHARE = 0.95
 
 
@@ -73,6 +89,8 @@ def report_claims(context: AssetExecutionContext, warehouse: WarehouseResource):
         append_load(con, "reports", REPORTS_FILE, paths.display_path(REPORTS_FILE),
                     reports.valid, reports.quarantine, fingerprint)  # fmt: skip
         for report_id in reports.valid.get_column("report_id"):
+            if not _claims_file(report_id).exists():
+                continue  # listed for its dates only: its text is checked by automatic claims
             parsed = _register(report_id)
             log_rejections(context, parsed)
             path = _claims_file(report_id)
@@ -94,6 +112,14 @@ def _report_texts(reports: list[dict]) -> dict[str, object]:
         report_id = path.stem if path.stem in known else by_hash.get(digest, path.stem)
         texts[report_id] = path
     return texts
+
+
+def _read_text(path) -> tuple[str | None, str | None]:
+    """(text, None), or (None, why not) for a file that is no text this project reads."""
+    try:
+        return decode_report(path.read_bytes())[0], None
+    except (OSError, UnreadableText) as err:
+        return None, str(err)
 
 
 def _checks(reconciled: dict[str, Reconciliation]) -> list[AssetCheckResult]:
@@ -155,10 +181,14 @@ def report_quantities(context: AssetExecutionContext, warehouse: WarehouseResour
         ensure_raw_table(con, "report_quantities", pl.DataFrame(schema=QUANTITY_SCHEMA))
         ensure_raw_table(con, "report_register_checks", pl.DataFrame(schema=CHECK_SCHEMA))
         for report_id, path in _report_texts(reports).items():
-            registered = report_id in known
+            registered = report_id in known and _claims_file(report_id).exists()
             claims = _register(report_id).valid if registered else pl.DataFrame(schema=CLAIM_SCHEMA)
             exclusions = read_exclusions(REPORTS_DIR / f"{report_id}_exclusions.csv")
-            result = reconcile(report_id, path.read_text(encoding="utf-8"), claims, exclusions)
+            text, unreadable = _read_text(path)
+            if text is None:
+                context.log.warning(f"{paths.display_path(path)}: {unreadable}: not read")
+                continue
+            result = reconcile(report_id, text, claims, exclusions)
             reconciled[report_id] = result
             name = paths.display_path(path)
             # A changed register or exclusion list means the same text is reconciled again.
@@ -175,3 +205,64 @@ def report_quantities(context: AssetExecutionContext, warehouse: WarehouseResour
             )
     yield MaterializeResult(metadata={"report_texts": len(reconciled)})
     yield from _checks(reconciled)
+
+
+def _linker_fingerprint(review_file) -> str:
+    parts = [(paths.DBT_SEEDS_DIR / name).read_bytes() for name in _LINKER_SEEDS]
+    parts += [inspect.getsource(module).encode() for module in _LINKER_MODULES]
+    parts.append(REPORTS_FILE.read_bytes())
+    if review_file.exists():
+        parts.append(review_file.read_bytes())
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+@asset(
+    key=AUTOMATIC_KEY,
+    deps=[QUANTITIES_KEY],
+    group_name="raw",
+    kinds={"python", "duckdb"},
+    description=(
+        "Automatic claims of the report texts in inbox/reports/ that have no register: every "
+        "quantity linked to an indicator, place and date by the claim linker, with its confidence "
+        "and evidence, and the decisions of inbox/reports/<report_id>.review.csv applied."
+    ),
+    check_specs=[AssetCheckSpec("no_rows_quarantined", asset=AUTOMATIC_KEY)],
+)
+def report_automatic_claims(context: AssetExecutionContext, warehouse: WarehouseResource):
+    reports = {row["report_id"]: row for row in read_reports(REPORTS_FILE).valid.to_dicts()}
+    lexicon = Lexicon.from_seeds(paths.DBT_SEEDS_DIR)
+    checked = 0
+    with warehouse.connect() as con:
+        ensure_raw_table(con, "report_automatic_claims", pl.DataFrame(schema=AUTO_CLAIM_SCHEMA))
+        for report_id, path in _report_texts(list(reports.values())).items():
+            if _claims_file(report_id).exists():
+                continue
+            listed = reports.get(report_id)
+            reference = None
+            if listed:
+                reference = reference_of_listed(listed["date_published"], listed["data_as_of"])
+            basis = "the report list's date (reports.csv)" if reference else ""
+            review_file = review_path(path.parent, report_id)
+            name = paths.display_path(path)
+            fingerprint = _linker_fingerprint(review_file)
+            text, unreadable = _read_text(path)
+            if text is None:
+                rejection = Rejection(name, 1, "text", None, unreadable)
+                append_load(con, "report_automatic_claims", path, name,
+                            pl.DataFrame(schema=AUTO_CLAIM_SCHEMA),
+                            quarantine_frame([rejection]), fingerprint)  # fmt: skip
+                context.log.warning(rejection_message(name, 1, "text", unreadable))
+                continue
+            result = build_automatic_claims(
+                text, report_id, lexicon, name, reference, basis, review_file
+            )
+            append_load(con, "report_automatic_claims", path, name, result.claims,
+                        result.quarantine, fingerprint)  # fmt: skip
+            linked = result.claims.filter(pl.col("indicator_code").is_not_null()).height
+            context.log.info(
+                f"{name}: {result.claims.height} automatic claims, {linked} linked to an "
+                f"indicator, read as of {result.reference_date} ({result.reference_basis})"
+            )
+            checked += 1
+    yield MaterializeResult(metadata={"report_texts_checked": checked})
+    yield quarantine_check(warehouse, "report_automatic_claims", AUTOMATIC_KEY)

@@ -11,6 +11,9 @@ reports as (
 
 select
     claims.*,
+    -- A registered claim's figure is found in its text by the reconciliation.
+    coalesce(claims.start_offset, quantities.start_offset) as figure_start,
+    coalesce(claims.end_offset, quantities.end_offset) as figure_end,
     case
         when claims.date_basis = 'present' then reports.reference_date
         else coalesce(claims.as_of, claims.period_end)
@@ -43,6 +46,8 @@ select
         else {{ dbt.dateadd('day', -1, 'claims.period_start') }}
     end as baseline_date
 from claims
+left join {{ ref('stg_report__quantities') }} as quantities
+    on claims.claim_id = quantities.claim_id
 left join reports
     on claims.report_id = reports.report_id
 left join {{ ref('indicators') }} as indicators

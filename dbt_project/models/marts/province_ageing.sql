@@ -56,3 +56,4 @@ left join shares
     on geographies.geo_code = shares.geo_code
 left join latest_population
     on geographies.geo_code = latest_population.geo_code
+where geographies.level in ('nation', 'province')

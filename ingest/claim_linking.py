@@ -1,0 +1,641 @@
+"""Automatic claims: every quantity of a report linked to an indicator, a place and a date.
+
+For a text with no hand-made register. Each quantity the extractor finds becomes a claim; the
+linker reads its sentence and the sentences before it in the same paragraph:
+- the indicator: terms of the `indicator_terms` seed near the figure (the noun right after it,
+  then its clause, then its sentence), kept only when the figure's kind and measure word fit the
+  indicator (`measure_words` seed); a change (增长5%, 提高1.3个百分点, 增加208万人) is linked to
+  the change indicator of the measure named, through `indicator_relations`;
+- the place: the nearest place named before it (`ingest.place_words`); a district, county,
+  street, community or city is a local case, which official statistics do not cover;
+- the date: the nearest time expression before it (`ingest.time_expressions`), else the year
+  after a comparison's base (较2022年), else the paragraph's earlier dates, else the present
+  tense, read at the report's reference date;
+- the claim type: level, share, change_pp, change_pct, change, from_to or target.
+
+Each link carries a confidence in [0, 1] and the evidence it rests on; links below
+`LINK_THRESHOLD` are proposed for review but not used.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
+from pathlib import Path
+
+import polars as pl
+
+from ingest.claim_register import CLAIM_SCHEMA
+from ingest.place_words import Gazetteer, Place, home_place, places_in
+from ingest.quantity_extraction import Quantity, extract_quantities, normalise_keeping_offsets
+from ingest.report_structure import paragraphs
+from ingest.time_expressions import UNDATED, Dating, datings, implied_by_baseline
+
+# A link below this confidence is a proposal for review, not a claim's indicator.
+LINK_THRESHOLD = 0.5
+# A link below this confidence is listed in the review queue.
+REVIEW_BELOW = 0.8
+
+AUTO_CLAIM_SCHEMA: dict[str, type[pl.DataType]] = {
+    **{k: v for k, v in CLAIM_SCHEMA.items() if not k.startswith("_")},
+    "start_offset": pl.Int64,
+    "end_offset": pl.Int64,
+    "confidence": pl.Float64,
+    "candidate_indicator_code": pl.String,
+    "link_evidence": pl.String,
+    "review_decision": pl.String,
+    "reference_date": pl.Date,
+    "reference_date_basis": pl.String,
+    "_source_file": pl.String,
+    "_source_line": pl.Int64,
+}
+
+_SENTENCE_END = "。！？；!?;"
+_HEADING = re.compile(
+    r"^([一二三四五六七八九十]+[、\s]|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、]\s?\D)"
+)
+_CLAUSE_END = _SENTENCE_END + "，,：:"
+_ITEM_END = _CLAUSE_END + "、"
+_CHANGE_BEFORE = re.compile(
+    r"(增长|增加|提高|提升|上升|上涨|扩大|下降|减少|降低|回落|缩小|下滑|下跌|净增|净减|增幅为?|降幅为?"
+    r"|增速为?)了?\s?$"
+)
+_TO_BEFORE = re.compile(r"(到|至|为|达到|达)\s?$")
+_FROM_BEFORE = re.compile(r"(从|由)[^，,；;。]{0,24}$")
+_FROM_TO_AFTER = re.compile(
+    r"^[^，,；;。]{0,12}?(增长|增加|提高|提升|上升|下降|减少|降低|扩大|缩小|跃升|升)(到|至)"
+)
+_SHARE_WORDS = re.compile(r"占|比重|比例|占比|覆盖率|比率")
+_TARGET_WORDS = re.compile(r"力争|目标|计划|预计|将(?!近)|要达到|确保|到\s?\d{4}\s?年")
+# Figures that go on speaking of the sentence's subject: 比上年末减少139万人, 占总人口的21.1%.
+_CONTINUING = frozenset(["change", "change_pct", "change_pp", "share"])
+_ADDED_BEFORE = re.compile(r"(新增|净增|新建|增加|新招募|新发展)[^，,；;。、\d]{0,12}$")
+# 占全省常住人口的22.79%: the measure after 占 is the share's denominator, not its subject.
+_DENOMINATOR = re.compile(r"占[^，,；;。、\d]{0,6}$")
+_OF_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s?年(?P<end>底|末)?\s?的\s?$")
+
+
+@dataclass(frozen=True)
+class Term:
+    indicator_code: str
+    term: str
+    requires: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name_en: str
+    kind: str
+    unit: str
+    stock_or_flow: str
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per seeds folder
+class Lexicon:
+    """What the linker knows, all read from the dbt seeds."""
+
+    terms: tuple[Term, ...]
+    indicators: dict[str, Indicator]
+    measure_words: dict[str, frozenset[str]]  # indicator unit -> measure words
+    changes: dict[tuple[str, str], str]  # (measure, relation) -> change indicator
+    gazetteer: Gazetteer
+
+    @classmethod
+    def from_seeds(cls, seeds_dir: Path) -> Lexicon:
+        return _lexicon(seeds_dir.resolve())
+
+
+@cache
+def _lexicon(seeds_dir: Path) -> Lexicon:
+    def read(name: str) -> list[dict]:
+        return pl.read_csv(seeds_dir / name, infer_schema_length=0).to_dicts()
+
+    terms = tuple(
+        Term(
+            row["indicator_code"],
+            to_simplified(row["term"]),
+            tuple(w for w in (row.get("requires") or "").split("|") if w),
+        )
+        for row in read("indicator_terms.csv")
+    )
+    indicators = {
+        row["indicator_code"]: Indicator(
+            row["indicator_code"], row["name_en"], row["kind"], row["unit"], row["stock_or_flow"]
+        )
+        for row in read("indicators.csv")
+    }
+    words: dict[str, set[str]] = {}
+    for row in read("measure_words.csv"):
+        words.setdefault(row["unit"], set()).add(row["measure_word"])
+    changes = {
+        (row["related_indicator_code"], row["relation"]): row["indicator_code"]
+        for row in read("indicator_relations.csv")
+        if row["relation"] in ("change_of", "change_pct_of", "change_pp_of")
+    }
+    return Lexicon(
+        terms=terms,
+        indicators=indicators,
+        measure_words={unit: frozenset(w) for unit, w in words.items()},
+        changes=changes,
+        gazetteer=Gazetteer.from_seed(seeds_dir),
+    )
+
+
+@cache
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters to simplified, one character for one, so offsets still hold."""
+    converter = _converter()
+    converted = converter.convert(text)
+    if len(converted) == len(text):
+        return converted
+    return "".join(c if len(c := converter.convert(char)) == 1 else char for char in text)
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+
+
+def _sentences(text: str) -> tuple[list[_Span], list[int]]:
+    """Sentence spans and, for each, the index of its logical paragraph. A line that stops
+    mid-sentence (a page break in a PDF copy) continues on the next non-empty line."""
+    spans: list[_Span] = []
+    paragraph_of: list[int] = []
+    paragraph, start = 0, 0
+    length = len(text)
+    i = 0
+    while i < length:
+        char = text[i]
+        if char in _SENTENCE_END:
+            spans.append(_Span(start, i + 1))
+            paragraph_of.append(paragraph)
+            start = i + 1
+        elif char == "\n":
+            line_start = text.rfind("\n", 0, i) + 1
+            line = text[line_start:i].strip()
+            broken = (
+                len(line) > 12
+                and line[-1] not in _SENTENCE_END + "”」』）)"
+                and not _HEADING.match(line)
+            )
+            if line and not broken:  # blank lines decide nothing
+                if text[start:i].strip():
+                    spans.append(_Span(start, i))
+                    paragraph_of.append(paragraph)
+                start = i + 1
+                paragraph += 1
+        i += 1
+    if text[start:].strip():
+        spans.append(_Span(start, length))
+        paragraph_of.append(paragraph)
+    return spans, paragraph_of
+
+
+def _boundary_before(text: str, position: int, stops: str, floor: int) -> int:
+    return max([text.rfind(c, floor, position) + 1 for c in stops] + [floor])
+
+
+def _boundary_after(text: str, position: int, stops: str, ceiling: int) -> int:
+    found = [i for c in stops if (i := text.find(c, position, ceiling)) >= 0]
+    return min(found, default=ceiling)
+
+
+@dataclass
+class _Candidate:
+    indicator_code: str
+    term: str
+    score: float
+    why: str
+
+
+@dataclass(frozen=True)
+class AutoClaim:
+    """One quantity as an automatic claim (dates are ISO strings or None)."""
+
+    quantity: Quantity
+    section: str
+    paragraph: int
+    line: int
+    claim_type: str
+    group_id: str | None
+    indicator_code: str | None
+    candidate_indicator_code: str | None
+    scope: str
+    geo_code: str | None
+    geo_name: str | None
+    dating: Dating
+    baseline_period: str | None
+    confidence: float
+    evidence: str
+    subject_en: str
+    review_decision: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=64)
+def _term_hits(sentence: str, offset: int, lexicon: Lexicon) -> list[tuple[int, int, Term]]:
+    """Every lexicon term in the sentence, longest first where two overlap (社区社会组织 holds
+    社会组织), with offsets in the text. White space inside a term (a line break of a PDF copy)
+    does not stop it matching."""
+    positions = [i for i, char in enumerate(sentence) if not char.isspace()]
+    compact = "".join(sentence[i] for i in positions)
+    hits = []
+    for term in lexicon.terms:
+        if term.requires and not any(word in compact for word in term.requires):
+            continue
+        found = compact.find(term.term)
+        while found >= 0:
+            start = offset + positions[found]
+            end = offset + positions[found + len(term.term) - 1] + 1
+            hits.append((start, end, term))
+            found = compact.find(term.term, found + 1)
+    hits.sort(key=lambda hit: (-(hit[1] - hit[0]), -len(hit[2].requires)))
+    kept: list[tuple[int, int, Term]] = []
+    for start, end, term in hits:
+        inside = any(a <= start and end <= b and (a, b) != (start, end) for a, b, _ in kept)
+        if not inside:
+            kept.append((start, end, term))
+    return kept
+
+
+def _claim_type(
+    text: str, quantity: Quantity, sentence: _Span, clause_start: int, dating: Dating
+) -> str:
+    before = text[clause_start : quantity.start]
+    after = text[quantity.end : _boundary_after(text, quantity.end, _CLAUSE_END, sentence.end)]
+    if dating.is_target or _TARGET_WORDS.search(text[sentence.start : quantity.start]):
+        return "target"
+    if _FROM_BEFORE.search(before) and _FROM_TO_AFTER.search(after):
+        return "from_to"
+    if re.search(
+        r"(从|由)[^，,；;。]{0,24}(增长|增加|提高|提升|上升|下降|减少|降低|扩大|缩小)(到|至)\s?$",
+        before,
+    ):
+        return "from_to"
+    if quantity.kind == "percentage_point":
+        return "change_pp"
+    bare = re.sub(r"(超过|超|逾|近|约|达到|达|了|为)\s?$", "", before.rstrip())
+    if _CHANGE_BEFORE.search(bare) and not _TO_BEFORE.search(before):
+        return "change_pct" if quantity.kind == "percent" else "change"
+    if quantity.kind == "percent" and _SHARE_WORDS.search(before):
+        return "share"
+    return "level"
+
+
+def _measure_for(code: str, claim_type: str, added: bool, lexicon: Lexicon) -> str | None:
+    """The indicator a figure of this type states when `code` names the measure: a change
+    (提高1.3个百分点, 增长5%, 新增注册志愿者1200万人 of a stock) is the measure's change
+    indicator; a target only a plan's indicator."""
+    indicator = lexicon.indicators.get(code)
+    if indicator is None:
+        return None
+    if code.endswith(("_target", "_forecast")) and claim_type != "target":
+        return None
+    if claim_type == "level" and added and indicator.stock_or_flow == "stock":
+        claim_type = "change"
+    relation = {
+        "change_pp": "change_pp_of",
+        "change_pct": "change_pct_of",
+        "change": "change_of",
+    }.get(claim_type)
+    if relation is not None and not code.endswith(("_change", "_change_pct", "_change_pp")):
+        return lexicon.changes.get((code, relation))
+    return code
+
+
+def _fits(code: str, quantity: Quantity, lexicon: Lexicon) -> float:
+    """How well the figure's kind and measure word fit the indicator: 0 when they cannot."""
+    indicator = lexicon.indicators[code]
+    kinds = {
+        "count": {"count"},
+        "percent": {"percent"},
+        "percentage_point": {"percentage_point"},
+        "ratio": {"ratio", "count"},
+        "amount": {"amount"},
+        "duration": {"duration"},
+        "score": {"score"},
+    }
+    if quantity.kind not in kinds.get(indicator.kind, {indicator.kind}):
+        return 0.0
+    words = lexicon.measure_words.get(indicator.unit)
+    if quantity.unit is None:
+        return 0.85 if indicator.kind in ("count", "amount") else 0.0
+    if words is None:
+        return 0.9
+    return 1.0 if quantity.unit in words else 0.0
+
+
+def _indicator(
+    text: str,
+    quantity: Quantity,
+    sentence: _Span,
+    claim_type: str,
+    lexicon: Lexicon,
+    figures: _ByStart,
+) -> list[_Candidate]:
+    clause_start = _boundary_before(text, quantity.start, _CLAUSE_END, sentence.start)
+    clause_end = _boundary_after(text, quantity.end, _CLAUSE_END, sentence.end)
+    item_start = _boundary_before(text, quantity.start, _ITEM_END, sentence.start)
+    item_end = _boundary_after(text, quantity.end, _ITEM_END, sentence.end)
+    added = bool(_ADDED_BEFORE.search(text[item_start : quantity.start]))
+    hits = [
+        hit
+        for hit in _term_hits(text[sentence.start : sentence.end], sentence.start, lexicon)
+        if not _DENOMINATOR.search(text[sentence.start : hit[0]])
+    ]
+    neighbours = [f for f in figures.within(sentence.start, sentence.end) if f is not quantity]
+    candidates: list[_Candidate] = []
+    for start, end, term in hits:
+        low, high = min(end, quantity.end), max(start, quantity.start)
+        figures_between = any(low <= f.start < high for f in neighbours)
+        if any(f.end <= start and not text[f.end : start].strip() for f in neighbours):
+            continue  # 7.9亿城市居民在18.6万个社区中: the noun right after a figure is its own
+        terms_between = any(low <= s and e <= high for s, e, _ in hits)
+        if quantity.end <= start < item_end and not figures_between:
+            score, why = 1.0, "names the figure right after it"
+        elif item_start <= start and end <= quantity.start and not figures_between:
+            score, why = 0.95, "stands before the figure in its list item"
+        elif clause_start <= start and end <= clause_end and not figures_between:
+            score, why = 0.85, "is in the figure's clause"
+        elif end <= quantity.start and not terms_between and claim_type in _CONTINUING:
+            # 年末全国人口140828万人，比上年末减少139万人: the sentence's one subject.
+            score, why = 0.8, "is the subject of the figure's sentence"
+        elif end <= quantity.start:
+            score, why = 0.55, "is earlier in the sentence, before another measure"
+        else:
+            continue
+        code = _measure_for(term.indicator_code, claim_type, added, lexicon)
+        if code is None:
+            continue
+        fit = _fits(code, quantity, lexicon)
+        if fit == 0.0:
+            continue
+        if term.requires:
+            why += f" (with {'/'.join(term.requires)})"
+        if claim_type == "target" and not code.endswith(("_target", "_forecast")):
+            fit *= 0.9  # a plan's own indicator, where there is one, comes first
+        candidates.append(_Candidate(code, term.term, round(score * fit, 3), why))
+    candidates.sort(key=lambda c: (-c.score, -len(c.term)))
+    return candidates
+
+
+def _place(
+    places: _ByStart,
+    quantity: Quantity,
+    sentence: _Span,
+    paragraph_start: int,
+    home: Place | None,
+) -> tuple[Place | None, float, str]:
+    """The nearest place named before the figure in its sentence, else after it in its
+    clause, else earlier in its paragraph, else the report's own place, else the nation."""
+    before = places.within(sentence.start, quantity.start)
+    if before:
+        return before[-1], 1.0, f"named in its sentence ({before[-1].name})"
+    after = places.within(quantity.end, sentence.end)
+    if after:
+        return after[0], 0.9, f"named after it in its sentence ({after[0].name})"
+    earlier = places.within(paragraph_start, sentence.start)
+    if earlier:
+        return earlier[-1], 0.9, f"named earlier in its paragraph ({earlier[-1].name})"
+    if home is not None:
+        return home, 0.85, f"the report's own place ({home.name})"
+    return None, 0.85, "no place named: read as national"
+
+
+def _dating(
+    text: str,
+    quantity: Quantity,
+    sentence: _Span,
+    paragraph_start: int,
+    reference: dt.date | None,
+) -> tuple[Dating, float]:
+    before = text[sentence.start : quantity.start]
+    if (own := _OF_YEAR.search(before)) and _FROM_BEFORE.search(before):
+        # 从2020年的68%: the earlier figure's own year.
+        year = int(own["y"])
+        return Dating(dt.date(year, 12, 31), None, None, "stated", own[0].strip(" 的")), 1.0
+    stated = [d for d in datings(before, reference)]
+    if stated:
+        return stated[-1], 1.0
+    clause_end = _boundary_after(text, quantity.end, _CLAUSE_END, sentence.end)
+    after = datings(text[quantity.end : clause_end], reference)
+    if after and after[0].basis == "stated" and not after[0].is_target:
+        return after[0], 0.9
+    if (implied := implied_by_baseline(text[sentence.start : sentence.end], reference)) is not None:
+        return implied, 0.9
+    earlier = [
+        d
+        for d in datings(text[paragraph_start : sentence.start], reference)
+        if not d.is_target and d.basis == "stated"
+    ]
+    if earlier:
+        return replace(
+            earlier[-1], evidence=earlier[-1].evidence + ", earlier in the paragraph"
+        ), 0.9
+    return Dating(None, None, None, "present", "no date stated: present tense"), 0.9
+
+
+def _baseline_period(quantity: Quantity, dating: Dating) -> str | None:
+    baseline = quantity.baseline
+    if baseline is None or baseline in ("同比", "环比"):
+        return None
+    if baseline.startswith("上年"):
+        day = dating.as_of or dating.period_end
+        return None if day is None else str(day.year - 1)
+    return baseline
+
+
+def link_claims(
+    text: str, lexicon: Lexicon, reference: dt.date | None, title: str | None = None
+) -> list[AutoClaim]:
+    """Every quantity in `text` as an automatic claim, in order."""
+    located = paragraphs(text)
+    # Footnotes (citations) sit between the two halves of a sentence broken by a page: blank
+    # them out, keeping offsets, so that the sentence reads on.
+    simplified = list(normalise_keeping_offsets(to_simplified(text)))
+    for paragraph in located:
+        if paragraph.kind == "footnote":
+            simplified[paragraph.start : paragraph.end] = " " * (paragraph.end - paragraph.start)
+    simplified = "".join(simplified)
+    quantities = extract_quantities(text)
+    sentences, paragraph_of = _sentences(simplified)
+    home = home_place(title or simplified[:80], lexicon.gazetteer)
+    places = _ByStart(places_in(simplified, lexicon.gazetteer, home))
+    figures = _ByStart(quantities)
+    paragraph_starts: dict[int, int] = {}
+    for span, paragraph in zip(sentences, paragraph_of, strict=True):
+        paragraph_starts.setdefault(paragraph, span.start)
+    starts = [span.start for span in sentences]
+    located_starts = [paragraph.start for paragraph in located]
+    newlines = [i for i, char in enumerate(text) if char == "\n"]
+
+    claims: list[AutoClaim] = []
+    group = 0
+    for quantity in quantities:
+        index = max(0, _bisect(starts, quantity.start))
+        sentence = sentences[index] if sentences else _Span(0, len(text))
+        paragraph_start = (
+            paragraph_starts.get(paragraph_of[index], sentence.start) if sentences else 0
+        )
+        clause_start = _boundary_before(simplified, quantity.start, _CLAUSE_END, sentence.start)
+        dating, date_weight = _dating(simplified, quantity, sentence, paragraph_start, reference)
+        claim_type = _claim_type(simplified, quantity, sentence, clause_start, dating)
+        if claim_type == "from_to" and not (
+            claims
+            and claims[-1].claim_type == "from_to"
+            and claims[-1].group_id
+            and _FROM_BEFORE.search(simplified[clause_start : quantity.start])
+        ):
+            group += 1
+        candidates = _indicator(simplified, quantity, sentence, claim_type, lexicon, figures)
+        place, place_weight, place_why = _place(places, quantity, sentence, paragraph_start, home)
+        located_at = located[max(0, _bisect(located_starts, quantity.start))] if located else None
+        notes: list[str] = []
+        best = candidates[0] if candidates else None
+        confidence = 0.0
+        if best is not None:
+            confidence = best.score * place_weight * date_weight
+            rivals = [c for c in candidates[1:] if c.indicator_code != best.indicator_code]
+            if rivals and rivals[0].score >= best.score - 0.1:
+                confidence *= 0.7
+                notes.append(f"also possible: {rivals[0].indicator_code} ('{rivals[0].term}')")
+        scope, geo_code, geo_name = "national", "000000", "全国"
+        if place is not None and place.level in ("local", "prefecture"):
+            scope, geo_code, geo_name = "local_case", place.geo_code, place.name
+        elif place is not None and place.level == "province":
+            geo_code, geo_name = place.geo_code, place.name
+        elif place is not None and place.level == "province_unknown":
+            scope, geo_code, geo_name = "other", None, place.name
+        linked = best is not None and confidence >= LINK_THRESHOLD and scope != "local_case"
+        if best is not None and scope == "local_case":
+            notes.append(f"a local case ({geo_name}): official statistics have no figure for it")
+        elif best is not None and not linked:
+            notes.append(f"confidence {confidence:.2f} is below {LINK_THRESHOLD}: not linked")
+        evidence = "; ".join(
+            [
+                f"'{best.term}' {best.why}" if best else "no indicator term fits the figure",
+                f"place {place_why}",
+                f"date: {dating.evidence}",
+                *notes,
+            ]
+        )
+        indicator = lexicon.indicators.get(best.indicator_code) if best else None
+        claims.append(
+            AutoClaim(
+                quantity=quantity,
+                section=located_at.section if located_at else "front",
+                paragraph=located_at.index if located_at else 0,
+                line=bisect.bisect_right(newlines, quantity.start) + 1,
+                claim_type=claim_type,
+                group_id=f"g{group:03d}" if claim_type == "from_to" else None,
+                indicator_code=best.indicator_code if linked else None,
+                candidate_indicator_code=best.indicator_code if best else None,
+                scope=scope,
+                geo_code=geo_code,
+                geo_name=geo_name,
+                dating=dating if dating.basis != "none" else UNDATED,
+                baseline_period=_baseline_period(quantity, dating),
+                confidence=round(min(confidence, 1.0), 2) if best else 0.0,
+                evidence=evidence,
+                subject_en=indicator.name_en if indicator else (quantity.subject or ""),
+                notes=notes,
+            )
+        )
+    return claims
+
+
+class _ByStart:
+    """Items sorted by `.start`, looked up by the span they start in."""
+
+    def __init__(self, items: list) -> None:
+        self.items = sorted(items, key=lambda item: item.start)
+        self.starts = [item.start for item in self.items]
+
+    def within(self, start: int, end: int) -> list:
+        return self.items[
+            bisect.bisect_left(self.starts, start) : bisect.bisect_left(self.starts, end)
+        ]
+
+
+def _bisect(starts: list[int], position: int) -> int:
+    return bisect.bisect_right(starts, position) - 1
+
+
+def infer_reference_date(claims: list[AutoClaim]) -> dt.date | None:
+    """The day after the latest date that at least two figures of the text are stated for in
+    their own sentence (targets, spans over a year and dates carried from earlier sentences
+    aside): a report speaks from after the last period it reports on."""
+    days: Counter[dt.date] = Counter()
+    for claim in claims:
+        d = claim.dating
+        day = d.as_of or d.period_end
+        own = d.basis == "stated" and "earlier in the paragraph" not in d.evidence
+        short = d.period_start is None or (d.period_end - d.period_start).days <= 366
+        if day is not None and own and short and claim.claim_type != "target":
+            days[dt.date(day.year, 12, 31) if d.as_of is None else day] += 1
+    supported = [day for day, count in days.items() if count >= 2] or list(days)
+    return max(supported) + dt.timedelta(days=1) if supported else None
+
+
+def claims_frame(
+    report_id: str,
+    claims: list[AutoClaim],
+    source_name: str,
+    reference: dt.date | None,
+    reference_basis: str,
+) -> pl.DataFrame:
+    """Automatic claims as rows of the register's shape, plus offsets, confidence and evidence."""
+    rows = []
+    for number, claim in enumerate(claims, start=1):
+        q, d = claim.quantity, claim.dating
+        rows.append(
+            (
+                report_id,
+                f"{report_id}-a{number:03d}",
+                claim.section,
+                claim.paragraph,
+                q.text,
+                q.value,
+                q.unit or "",
+                q.kind,
+                q.lower,
+                q.upper,
+                q.qualifier,
+                claim.claim_type,
+                claim.group_id,
+                claim.indicator_code,
+                claim.scope,
+                claim.geo_code,
+                claim.geo_name,
+                d.as_of,
+                d.period_start,
+                d.period_end,
+                d.basis,
+                claim.baseline_period,
+                claim.subject_en,
+                "; ".join(claim.notes) or None,
+                q.start,
+                q.end,
+                claim.confidence,
+                claim.candidate_indicator_code,
+                claim.evidence,
+                claim.review_decision,
+                reference,
+                reference_basis,
+                source_name,
+                claim.line,
+            )
+        )
+    return pl.DataFrame(rows, schema=AUTO_CLAIM_SCHEMA, orient="row")
