@@ -33,7 +33,7 @@ from ingest.claim_register import CLAIM_SCHEMA
 from ingest.place_words import Gazetteer, Place, home_place, places_in
 from ingest.quantity_extraction import Quantity, extract_quantities, normalise_keeping_offsets
 from ingest.report_structure import paragraphs
-from ingest.time_expressions import UNDATED, Dating, datings, implied_by_baseline
+from ingest.time_expressions import Dating, datings, implied_by_baseline
 
 # A link below this confidence is a proposal for review, not a claim's indicator.
 LINK_THRESHOLD = 0.5
@@ -71,6 +71,17 @@ _FROM_TO_AFTER = re.compile(
 )
 _SHARE_WORDS = re.compile(r"占|比重|比例|占比|覆盖率|比率")
 _TARGET_WORDS = re.compile(r"力争|目标|计划|预计|将(?!近)|要达到|确保|到\s?\d{4}\s?年")
+# The scope of a claim by the level of its place. Only the nation, provinces (全省 of a province
+# not named too) and seed cities are linked to indicators: a district or a community, Hong Kong,
+# Macao or Taiwan is not a place of the official series.
+_SCOPES = {
+    "province": "province",
+    "province_unknown": "province",
+    "prefecture": "city",
+    "local": "local_case",
+    "outside_mainland": "other",
+}
+_LINKED_SCOPES = frozenset(["national", "province", "city"])
 # Figures that go on speaking of the sentence's subject: 比上年末减少139万人, 占总人口的21.1%.
 _CONTINUING = frozenset(["change", "change_pct", "change_pp", "share"])
 _ADDED_BEFORE = re.compile(r"(新增|净增|新建|增加|新招募|新发展)[^，,；;。、\d]{0,12}$")
@@ -275,7 +286,7 @@ def _claim_type(
 ) -> str:
     before = text[clause_start : quantity.start]
     after = text[quantity.end : _boundary_after(text, quantity.end, _CLAUSE_END, sentence.end)]
-    if dating.is_target or _TARGET_WORDS.search(text[sentence.start : quantity.start]):
+    if dating.target or _TARGET_WORDS.search(text[sentence.start : quantity.start]):
         return "target"
     if _FROM_BEFORE.search(before) and _FROM_TO_AFTER.search(after):
         return "from_to"
@@ -303,8 +314,8 @@ def _measure_for(code: str, claim_type: str, added: bool, lexicon: Lexicon) -> s
         return None
     if code.endswith(("_target", "_forecast")) and claim_type != "target":
         return None
-    if claim_type == "level" and added and indicator.stock_or_flow == "stock":
-        claim_type = "change"
+    if claim_type in ("level", "target") and added and indicator.stock_or_flow == "stock":
+        claim_type = "change"  # 新增床位5000张: an increment of a stock, planned or done
     relation = {
         "change_pp": "change_pp_of",
         "change_pct": "change_pct_of",
@@ -337,39 +348,89 @@ def _fits(code: str, quantity: Quantity, lexicon: Lexicon) -> float:
     return 1.0 if quantity.unit in words else 0.0
 
 
+class _SentenceTerms:
+    """A sentence's terms and figures, indexed once for all its figures (a flattened table can
+    put hundreds of figures in one sentence)."""
+
+    def __init__(self, text: str, sentence: _Span, lexicon: Lexicon, figures: _ByStart) -> None:
+        self.hits = sorted(
+            (
+                hit
+                for hit in _term_hits(text[sentence.start : sentence.end], sentence.start, lexicon)
+                if not _DENOMINATOR.search(text[max(sentence.start, hit[0] - 8) : hit[0]])
+            ),
+            key=lambda hit: (hit[0], hit[1]),
+        )
+        self.hit_starts = [start for start, _, _ in self.hits]
+        self.figures = figures.within(sentence.start, sentence.end)
+        self.figure_starts = [f.start for f in self.figures]
+        # 7.9亿城市居民在18.6万个社区中: the noun right after a figure is that figure's own.
+        self.owned = {
+            f.end + len(text[f.end : sentence.end]) - len(text[f.end : sentence.end].lstrip())
+            for f in self.figures
+        }
+
+    def figures_between(self, low: int, high: int) -> bool:
+        return bisect.bisect_left(self.figure_starts, high) > bisect.bisect_left(
+            self.figure_starts, low
+        )
+
+    def near(self, quantity: Quantity, clause_start: int, clause_end: int) -> list:
+        """The terms that can name the figure: those between its neighbouring figures within
+        its clause, and the three nearest before (a term farther away has others between)."""
+        at = bisect.bisect_left(self.figure_starts, quantity.start)
+        low = max(clause_start, self.figures[at - 1].end if at > 0 else clause_start)
+        follows = self.figure_starts[at + 1] if at + 1 < len(self.figures) else clause_end
+        high = min(clause_end, follows)
+        first = bisect.bisect_left(self.hit_starts, low)
+        last = bisect.bisect_left(self.hit_starts, high)
+        return self.hits[max(0, first - 3) : last]
+
+    def terms_between(self, low: int, high: int) -> bool:
+        first = bisect.bisect_left(self.hit_starts, low)
+        last = bisect.bisect_left(self.hit_starts, high)
+        return any(end <= high for _, end, _ in self.hits[first:last])
+
+
 def _indicator(
     text: str,
     quantity: Quantity,
     sentence: _Span,
     claim_type: str,
     lexicon: Lexicon,
-    figures: _ByStart,
+    terms: _SentenceTerms,
 ) -> list[_Candidate]:
     clause_start = _boundary_before(text, quantity.start, _CLAUSE_END, sentence.start)
     clause_end = _boundary_after(text, quantity.end, _CLAUSE_END, sentence.end)
     item_start = _boundary_before(text, quantity.start, _ITEM_END, sentence.start)
     item_end = _boundary_after(text, quantity.end, _ITEM_END, sentence.end)
     added = bool(_ADDED_BEFORE.search(text[item_start : quantity.start]))
-    hits = [
-        hit
-        for hit in _term_hits(text[sentence.start : sentence.end], sentence.start, lexicon)
-        if not _DENOMINATOR.search(text[sentence.start : hit[0]])
-    ]
-    neighbours = [f for f in figures.within(sentence.start, sentence.end) if f is not quantity]
+    hits = terms.near(quantity, clause_start, clause_end)
+    neighbours = [f for f in terms.figures if f is not quantity]
+    # 床位517.2万张 after 养老机构4.1万个: a figure whose item names nothing of its own goes on
+    # speaking of the sentence's subject, as a change or a share does.
+    bare_item = len(text[item_start : quantity.start].strip(" ，,、其中共")) <= 3
+    respective = _respective(text, quantity, sentence, hits, neighbours)
     candidates: list[_Candidate] = []
     for start, end, term in hits:
+        if respective is not None and (start, end) != respective:
+            continue
+        if start in terms.owned and not (quantity.end <= start < item_end):
+            continue
         low, high = min(end, quantity.end), max(start, quantity.start)
-        figures_between = any(low <= f.start < high for f in neighbours)
-        if any(f.end <= start and not text[f.end : start].strip() for f in neighbours):
-            continue  # 7.9亿城市居民在18.6万个社区中: the noun right after a figure is its own
-        terms_between = any(low <= s and e <= high for s, e, _ in hits)
-        if quantity.end <= start < item_end and not figures_between:
+        figures_between = terms.figures_between(low, high)
+        terms_between = terms.terms_between(low, high)
+        if respective is not None:
+            score, why = 0.95, "is its figure's place in a 分别 list"
+        elif quantity.end <= start < item_end and not figures_between:
             score, why = 1.0, "names the figure right after it"
         elif item_start <= start and end <= quantity.start and not figures_between:
             score, why = 0.95, "stands before the figure in its list item"
         elif clause_start <= start and end <= clause_end and not figures_between:
             score, why = 0.85, "is in the figure's clause"
-        elif end <= quantity.start and not terms_between and claim_type in _CONTINUING:
+        elif (
+            end <= quantity.start and not terms_between and (claim_type in _CONTINUING or bare_item)
+        ):
             # 年末全国人口140828万人，比上年末减少139万人: the sentence's one subject.
             score, why = 0.8, "is the subject of the figure's sentence"
         elif end <= quantity.start:
@@ -391,15 +452,45 @@ def _indicator(
     return candidates
 
 
+def _respective(
+    text: str, quantity: Quantity, sentence: _Span, spans: list, neighbours: list[Quantity]
+) -> tuple[int, int] | None:
+    """社会团体、基金会、民办非企业单位分别为37.3万个、9617个、50.0万个: the span (of a term or a
+    place) standing at the figure's position in the list before 分别, when the lists match."""
+    before = text[sentence.start : quantity.start]
+    at = before.rfind("分别")
+    if at < 0:
+        return None
+    at += sentence.start
+    # The figures of the list follow 分别 in one clause: 分别为37.3万个、9617个和50.0万个.
+    list_end = _boundary_after(text, at, _CLAUSE_END, sentence.end)
+    if quantity.start >= list_end:
+        return None
+    listed_from = _boundary_before(text, at, _CLAUSE_END, sentence.start)
+    listed = sorted({(s, e) for s, e, *_ in spans if listed_from <= s and e <= at})
+    figures = sorted([f.start for f in neighbours if at < f.start < list_end] + [quantity.start])
+    if len(listed) != len(figures) or len(listed) < 2:
+        return None
+    return listed[figures.index(quantity.start)]
+
+
 def _place(
+    text: str,
     places: _ByStart,
     quantity: Quantity,
     sentence: _Span,
     paragraph_start: int,
     home: Place | None,
+    neighbours: list[Quantity],
 ) -> tuple[Place | None, float, str]:
-    """The nearest place named before the figure in its sentence, else after it in its
-    clause, else earlier in its paragraph, else the report's own place, else the nation."""
+    """The place at the figure's position in a 分别 list, else the nearest place named before
+    the figure in its sentence, else after it in its clause, else earlier in its paragraph,
+    else the report's own place, else the nation."""
+    in_sentence = places.within(sentence.start, sentence.end)
+    spans = [(p.start, p.end) for p in in_sentence]
+    if (span := _respective(text, quantity, sentence, spans, neighbours)) is not None:
+        place = next(p for p in in_sentence if (p.start, p.end) == span)
+        return place, 1.0, f"its place in a 分别 list ({place.name})"
     before = places.within(sentence.start, quantity.start)
     if before:
         return before[-1], 1.0, f"named in its sentence ({before[-1].name})"
@@ -414,36 +505,43 @@ def _place(
     return None, 0.85, "no place named: read as national"
 
 
+class _SentenceDates:
+    """The time expressions of a sentence and of its paragraph before it, read once."""
+
+    def __init__(
+        self, text: str, sentence: _Span, paragraph_start: int, reference: dt.date | None
+    ) -> None:
+        self.sentence = sentence
+        self.found = datings(text[sentence.start : sentence.end], reference)
+        self.implied = implied_by_baseline(text[sentence.start : sentence.end], reference)
+        earlier = datings(text[paragraph_start : sentence.start], reference)
+        self.earlier = [d for d in earlier if not d.target and d.basis == "stated"]
+
+
 def _dating(
-    text: str,
-    quantity: Quantity,
-    sentence: _Span,
-    paragraph_start: int,
-    reference: dt.date | None,
+    text: str, quantity: Quantity, dates: _SentenceDates, reference: dt.date | None
 ) -> tuple[Dating, float]:
-    before = text[sentence.start : quantity.start]
+    """The nearest time expression before the figure in its sentence, else after it in its
+    clause, else the year after a comparison's base, else earlier in the paragraph, else the
+    present tense."""
+    sentence = dates.sentence
+    before = text[max(sentence.start, quantity.start - 40) : quantity.start]
     if (own := _OF_YEAR.search(before)) and _FROM_BEFORE.search(before):
         # 从2020年的68%: the earlier figure's own year.
         year = int(own["y"])
         return Dating(dt.date(year, 12, 31), None, None, "stated", own[0].strip(" 的")), 1.0
-    stated = [d for d in datings(before, reference)]
+    stated = [d for d in dates.found if sentence.start + d.start < quantity.start]
     if stated:
         return stated[-1], 1.0
     clause_end = _boundary_after(text, quantity.end, _CLAUSE_END, sentence.end)
     after = datings(text[quantity.end : clause_end], reference)
-    if after and after[0].basis == "stated" and not after[0].is_target:
+    if after and after[0].basis == "stated" and not after[0].target:
         return after[0], 0.9
-    if (implied := implied_by_baseline(text[sentence.start : sentence.end], reference)) is not None:
-        return implied, 0.9
-    earlier = [
-        d
-        for d in datings(text[paragraph_start : sentence.start], reference)
-        if not d.is_target and d.basis == "stated"
-    ]
-    if earlier:
-        return replace(
-            earlier[-1], evidence=earlier[-1].evidence + ", earlier in the paragraph"
-        ), 0.9
+    if dates.implied is not None:
+        return dates.implied, 0.9
+    if dates.earlier:
+        last = dates.earlier[-1]
+        return replace(last, evidence=last.evidence + ", earlier in the paragraph"), 0.9
     return Dating(None, None, None, "present", "no date stated: present tense"), 0.9
 
 
@@ -482,6 +580,8 @@ def link_claims(
     newlines = [i for i, char in enumerate(text) if char == "\n"]
 
     claims: list[AutoClaim] = []
+    sentence_terms: dict[int, _SentenceTerms] = {}
+    sentence_dates: dict[int, _SentenceDates] = {}
     group = 0
     for quantity in quantities:
         index = max(0, _bisect(starts, quantity.start))
@@ -490,7 +590,11 @@ def link_claims(
             paragraph_starts.get(paragraph_of[index], sentence.start) if sentences else 0
         )
         clause_start = _boundary_before(simplified, quantity.start, _CLAUSE_END, sentence.start)
-        dating, date_weight = _dating(simplified, quantity, sentence, paragraph_start, reference)
+        if index not in sentence_dates:
+            sentence_dates = {
+                index: _SentenceDates(simplified, sentence, paragraph_start, reference)
+            }
+        dating, date_weight = _dating(simplified, quantity, sentence_dates[index], reference)
         claim_type = _claim_type(simplified, quantity, sentence, clause_start, dating)
         if claim_type == "from_to" and not (
             claims
@@ -499,8 +603,15 @@ def link_claims(
             and _FROM_BEFORE.search(simplified[clause_start : quantity.start])
         ):
             group += 1
-        candidates = _indicator(simplified, quantity, sentence, claim_type, lexicon, figures)
-        place, place_weight, place_why = _place(places, quantity, sentence, paragraph_start, home)
+        if index not in sentence_terms:
+            sentence_terms = {index: _SentenceTerms(simplified, sentence, lexicon, figures)}
+        candidates = _indicator(
+            simplified, quantity, sentence, claim_type, lexicon, sentence_terms[index]
+        )
+        neighbours = [f for f in figures.within(sentence.start, sentence.end) if f is not quantity]
+        place, place_weight, place_why = _place(
+            simplified, places, quantity, sentence, paragraph_start, home, neighbours
+        )
         located_at = located[max(0, _bisect(located_starts, quantity.start))] if located else None
         notes: list[str] = []
         best = candidates[0] if candidates else None
@@ -512,15 +623,14 @@ def link_claims(
                 confidence *= 0.7
                 notes.append(f"also possible: {rivals[0].indicator_code} ('{rivals[0].term}')")
         scope, geo_code, geo_name = "national", "000000", "全国"
-        if place is not None and place.level in ("local", "prefecture"):
-            scope, geo_code, geo_name = "local_case", place.geo_code, place.name
-        elif place is not None and place.level == "province":
+        if place is not None and place.level != "nation":
+            scope = _SCOPES[place.level]
             geo_code, geo_name = place.geo_code, place.name
-        elif place is not None and place.level == "province_unknown":
-            scope, geo_code, geo_name = "other", None, place.name
-        linked = best is not None and confidence >= LINK_THRESHOLD and scope != "local_case"
+        linked = best is not None and confidence >= LINK_THRESHOLD and scope in _LINKED_SCOPES
         if best is not None and scope == "local_case":
             notes.append(f"a local case ({geo_name}): official statistics have no figure for it")
+        elif best is not None and scope == "other":
+            notes.append(f"{geo_name}: outside the places this warehouse holds official series for")
         elif best is not None and not linked:
             notes.append(f"confidence {confidence:.2f} is below {LINK_THRESHOLD}: not linked")
         evidence = "; ".join(
@@ -545,7 +655,7 @@ def link_claims(
                 scope=scope,
                 geo_code=geo_code,
                 geo_name=geo_name,
-                dating=dating if dating.basis != "none" else UNDATED,
+                dating=dating,
                 baseline_period=_baseline_period(quantity, dating),
                 confidence=round(min(confidence, 1.0), 2) if best else 0.0,
                 evidence=evidence,
@@ -584,7 +694,7 @@ def infer_reference_date(claims: list[AutoClaim]) -> dt.date | None:
         own = d.basis == "stated" and "earlier in the paragraph" not in d.evidence
         short = d.period_start is None or (d.period_end - d.period_start).days <= 366
         if day is not None and own and short and claim.claim_type != "target":
-            days[dt.date(day.year, 12, 31) if d.as_of is None else day] += 1
+            days[day] += 1
     supported = [day for day, count in days.items() if count >= 2] or list(days)
     return max(supported) + dt.timedelta(days=1) if supported else None
 

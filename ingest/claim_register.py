@@ -37,7 +37,10 @@ CLAIM_TYPES = frozenset(
      "target"]
 )  # fmt: skip
 GROUPED_CLAIM_TYPES = frozenset(["from_to", "parts_of_total"])
-SCOPES = frozenset(["national", "local_case", "other"])
+# The level of the place a claim speaks of: the nation, a province (or province-level city), a
+# prefecture-level city, a local case (a district, street or community: no official series),
+# or other (outside the mainland, or a place that cannot be told).
+SCOPES = frozenset(["national", "province", "city", "local_case", "other"])
 # How a claim's time is known: the text (or its context) states it; the claim is an undated
 # statement in the present tense, read as of the report's reference date; or it cannot be told.
 DATE_BASES = frozenset(["stated", "present", "none"])

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import polars as pl
 
-NATIONAL_WORDS = ("全国", "我国", "中国", "全国范围", "国家层面")
+# 内地 is how Hong Kong and Macao texts name the mainland.
+NATIONAL_WORDS = ("全国", "我国", "中国", "全国范围", "国家层面", "内地")
 # Province-level names carry one of these endings in full (广西壮族自治区, 北京市, 河北省).
 _PROVINCE_ENDINGS = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市")
 _MUNICIPALITIES = frozenset(["北京", "天津", "上海", "重庆"])
@@ -46,17 +47,13 @@ _OWN_PLACE = re.compile(
 @dataclass(frozen=True)
 class Place:
     """A place mention: its name as written, the seed's code (None for a local place) and level:
-    nation, province, prefecture, or local."""
+    nation, province, prefecture, outside_mainland (Hong Kong, Macao, Taiwan), or local."""
 
     name: str
     geo_code: str | None
     level: str
     start: int
     end: int
-
-    @property
-    def is_local(self) -> bool:
-        return self.level in ("prefecture", "local")
 
 
 @dataclass(frozen=True)
@@ -78,16 +75,21 @@ class Gazetteer:
                 forms += [base + ending for ending in _PROVINCE_ENDINGS]
             elif level == "prefecture":
                 forms.append(base + "市")
+            elif level == "outside_mainland":
+                forms += [base + "特别行政区", base + "特区", base + "地区", base + "省"]
             for form in forms:
                 names.setdefault(form, (code, level))
         ordered = sorted(names.items(), key=lambda item: -len(item[0]))
         return cls(tuple((name, code, level) for name, (code, level) in ordered))
 
-    def code_of(self, name: str) -> tuple[str, str] | None:
-        for form, code, level in self.names:
-            if form == name:
-                return code, level
-        return None
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(code for _, code, _ in self.names) | {"000000"}
+
+    def name_of(self, code: str) -> str:
+        """The shortest name of a code (北京 for 110000), 全国 for the nation."""
+        names = [name for name, known, _ in self.names if known == code]
+        return min(names, key=len) if names else "全国"
 
 
 class _Taken:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.chinese_numerals import chinese_digits
 
@@ -30,14 +30,7 @@ class Dating:
     basis: str
     evidence: str
     start: int = -1  # where the words stand in the text searched (-1: not in the text)
-
-    @property
-    def is_target(self) -> bool:
-        return self.evidence.startswith(("到", "至"))
-
-
-PRESENT = Dating(None, None, None, "present", "present tense")
-UNDATED = Dating(None, None, None, "none", "no date")
+    target: bool = False  # 到2027年: the date a plan is for, when it lies after the reference
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -54,6 +47,14 @@ def _stock(day: dt.date, match: re.Match) -> Dating:
 
 def _flow(first: dt.date, last: dt.date, match: re.Match) -> Dating:
     return Dating(None, first, last, "stated", match[0].strip(), match.start())
+
+
+def _as_target(dating: Dating, reference: dt.date | None) -> Dating:
+    """到2027年 is a plan's date unless the report speaks from after it (到2024年底 read in 2025
+    is the end of a period that has passed)."""
+    end = dating.as_of or dating.period_end
+    future = reference is None or (end is not None and end >= reference)
+    return replace(dating, target=future)
 
 
 _Y = r"(?P<y>(?:19|20)\d{2})\s?年"
@@ -190,17 +191,17 @@ def datings(text: str, reference: dt.date | None) -> list[Dating]:
     for match in _ABSOLUTE.finditer(text):
         if any(a <= match.start("y1" if match["y1"] else "y") < b for a, b in taken):
             continue
-        if _COMPARED.search(text[: match.start()]):
+        if _COMPARED.search(text[max(0, match.start() - 4) : match.start()]):
             continue
         # 从2020年的68%提升至94%: that year is the earlier figure's.
         if re.match(r"\s?的[^，,；;。]*\d", text[match.end() :]):
             continue
         dating = _absolute(match, reference)
         if dating is not None:
-            found.append(dating)
+            found.append(_as_target(dating, reference) if match["asof"] == "到" else dating)
     if reference is not None:
         for match in _RELATIVE_YEAR.finditer(text):
-            if not _COMPARED.search(text[: match.start()]):
+            if not _COMPARED.search(text[max(0, match.start() - 4) : match.start()]):
                 found.append(_relative(match, reference))
         for match in _RECENT_YEARS.finditer(text):
             if (dating := _recent(match, reference)) is not None:

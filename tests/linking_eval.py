@@ -5,8 +5,9 @@ Ground truth:
 - B.1: its hand-made register. Each register entry is found in the text by the reconciliation
   (locator and figure); the automatic claim on the same figure is compared with it. An entry the
   linker has no claim for (a superlative without a figure of its own) counts as a miss.
-- The labelled test reports of tests/fixtures/linking/ (their answer keys; one row per
-  extracted quantity).
+- The labelled test reports of tests/fixtures/linking/ and tests/fixtures/linking_blind/ (their
+  answer keys; one row per extracted quantity), by two authors, the second blind to the first
+  and to the linker.
 
 A link is an indicator code on a claim. Precision: right links over links made; recall: right
 links over links in the truth. Verdict agreement (B.1 only): the share of register entries whose
@@ -34,7 +35,9 @@ B1_TEXTS = (
     paths.inbox() / "reports" / f"{B1_ID}.txt",
     paths.REPO_ROOT.parent / "shared" / "seeds" / "000_855edd2ded03d635.txt",
 )
+# Two labelled sets by two authors: the second was written blind to the first and to the linker.
 FIXTURES = Path(__file__).parent / "fixtures" / "linking"
+BLIND_FIXTURES = Path(__file__).parent / "fixtures" / "linking_blind"
 TARGETS = {"precision": 0.9, "recall": 0.8, "verdict_agreement": 0.9}
 
 
@@ -115,11 +118,11 @@ def b1_verdict_agreement(
     return 1 - len(disagreements) / registered.height, disagreements
 
 
-def fixture_links(lexicon: Lexicon) -> dict[str, LinkScores]:
-    reports = list(csv.DictReader((FIXTURES / "reports.csv").open(encoding="utf-8")))
+def fixture_links(lexicon: Lexicon, folder: Path = FIXTURES) -> dict[str, LinkScores]:
+    reports = list(csv.DictReader((folder / "reports.csv").open(encoding="utf-8")))
     scores = {}
     for report in reports:
-        text = (FIXTURES / report["file"]).read_text(encoding="utf-8")
+        text = (folder / report["file"]).read_text(encoding="utf-8")
         claims = link_claims(text, lexicon, dt.date.fromisoformat(report["reference_date"]))
         seen: Counter[str] = Counter()
         by_key = {}
@@ -128,7 +131,7 @@ def fixture_links(lexicon: Lexicon) -> dict[str, LinkScores]:
             by_key[(claim.quantity.text, seen[claim.quantity.text])] = claim
         name = report["file"].removesuffix(".txt")
         file_scores = LinkScores()
-        with (FIXTURES / f"{name}.expected.csv").open(encoding="utf-8") as handle:
+        with (folder / f"{name}.expected.csv").open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 claim = by_key.get((row["surface"], int(row["occurrence"])))
                 file_scores.add(
@@ -140,26 +143,24 @@ def fixture_links(lexicon: Lexicon) -> dict[str, LinkScores]:
     return scores
 
 
+def _row(name: str, s: LinkScores) -> str:
+    return f"{name:<28} {s.made:>5} {s.right:>5} {s.truth:>5} {s.precision:>9.3f} {s.recall:>7.3f}"
+
+
 def main() -> int:
     verbose = "-v" in sys.argv
     lexicon = Lexicon.from_seeds(paths.DBT_SEEDS_DIR)
     print(f"{'text':<28} {'links':>5} {'right':>5} {'truth':>5} {'precision':>9} {'recall':>7}")
-    fixtures = fixture_links(lexicon)
-    total = LinkScores()
-    for name, s in fixtures.items():
-        print(
-            f"{name:<28} {s.made:>5} {s.right:>5} {s.truth:>5} {s.precision:>9.3f} {s.recall:>7.3f}"
-        )
-        total.right, total.made, total.truth = (
-            total.right + s.right,
-            total.made + s.made,
-            total.truth + s.truth,
-        )
-        total.misses += s.misses
-    print(
-        f"{'test reports, all':<28} {total.made:>5} {total.right:>5} {total.truth:>5} "
-        f"{total.precision:>9.3f} {total.recall:>7.3f}"
-    )
+    misses = []
+    for label, folder in (("test reports", FIXTURES), ("blind test reports", BLIND_FIXTURES)):
+        total = LinkScores()
+        for name, scores in fixture_links(lexicon, folder).items():
+            print(_row(name, scores))
+            total.right += scores.right
+            total.made += scores.made
+            total.truth += scores.truth
+            misses += scores.misses
+        print(_row(f"{label}, all", total))
     source = _b1_text()
     if source is None:
         print("B.1: no text (put it in inbox/reports/cdb2025_b1.txt); not evaluated")
@@ -167,10 +168,7 @@ def main() -> int:
     data = source.read_bytes()
     text = data.decode("utf-8")
     b1, offset_of = b1_links(text, lexicon)
-    print(
-        f"{'B.1 (register as truth)':<28} {b1.made:>5} {b1.right:>5} {b1.truth:>5} "
-        f"{b1.precision:>9.3f} {b1.recall:>7.3f}"
-    )
+    print(_row("B.1 (register as truth)", b1))
     if not paths.published_db().exists():
         print("verdict agreement: no published warehouse; run `make run` first")
         return 1
@@ -180,7 +178,7 @@ def main() -> int:
         f"({len(disagreements)} of {len(offset_of) + 1} entries differ)"
     )
     if verbose:
-        for line in [*b1.misses, *disagreements, *total.misses]:
+        for line in [*b1.misses, *disagreements, *misses]:
             print("  " + line)
     met = (
         b1.precision >= TARGETS["precision"]

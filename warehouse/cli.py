@@ -106,22 +106,23 @@ def _print_verification(check, published: Path, review_file: Path) -> None:
 
     import polars as pl
 
-    from ingest.claim_review import REVIEW_COLUMNS
+    from ingest.claim_review import REVIEW_COLUMNS, compact_surface
     from warehouse.formatting import to_table
     from warehouse.query import QueryResult
 
     shown = check.verdicts.with_columns(
+        surface=pl.col("surface").str.replace_all(r"\s+", ""),
         place=pl.when(pl.col("geo_code").is_null())
         .then(pl.col("geo_name"))
-        .otherwise(pl.col("geo_code") + " " + pl.col("geo_name").fill_null(""))
+        .otherwise(pl.col("geo_code") + " " + pl.col("geo_name").fill_null("")),
     )
     rows = shown.select([name for name, _ in _VERIFY_COLUMNS]).rows()
     print(to_table(QueryResult(columns=[label for _, label in _VERIFY_COLUMNS], rows=rows)))
     counts = check.verdicts.group_by("verdict").len().sort("verdict").rows()
+    verdicts = ", ".join(f"{verdict} {count}" for verdict, count in counts) or "no figures"
     print(
         f"{check.report_id}: {check.verdicts.height} {check.origin} claims, read as of "
-        f"{check.reference_date or 'an unknown date'} ({check.reference_basis}); "
-        + ", ".join(f"{verdict} {count}" for verdict, count in counts)
+        f"{check.reference_date or 'an unknown date'} ({check.reference_basis}); {verdicts}"
     )
     print(f"official figures: {published}")
     for rejection in check.quarantine.iter_rows(named=True):
@@ -136,7 +137,7 @@ def _print_verification(check, published: Path, review_file: Path) -> None:
             f"{review_file} ({columns}; decision confirm|correct|reject):"
         )
         for row in check.review_queue.iter_rows(named=True):
-            surface = json.dumps(row["surface"], ensure_ascii=False)
+            surface = json.dumps(compact_surface(row["surface"]), ensure_ascii=False)
             print(
                 f"  {row['section']},{row['paragraph']},{surface}"
                 f"  -> {row['candidate_indicator_code']} ({row['confidence']:.2f})"
@@ -147,6 +148,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     import datetime as dt
     import json
 
+    from ingest.claim_review import review_path
     from ingest.report_text import UnreadableText, decode_report
     from warehouse.document_check import verify_document
     from warehouse.verification import NoVerificationChain
@@ -167,7 +169,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         return 2
     report_id = args.report_id or Path(name).stem
     folder = paths.inbox() / "reports" if args.path == "-" else Path(args.path).resolve().parent
-    review_file = Path(args.review) if args.review else folder / f"{report_id}.review.csv"
+    review_file = Path(args.review) if args.review else review_path(folder, report_id)
     try:
         check = verify_document(
             data,

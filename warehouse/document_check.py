@@ -46,12 +46,16 @@ class DocumentCheck:
     quarantine: pl.DataFrame  # review rows that could not be applied
 
 
-def _registered_id(text_hash: str, name: str, reports: list[dict]) -> str | None:
-    for row in reports:
-        registered = (paths.REGISTERS_DIR / f"{row['report_id']}_claims.csv").exists()
-        if registered and (row["text_sha256"] == text_hash or row["report_id"] == name):
+def _registered_id(text_hash: str, report_id: str, reports: list[dict]) -> str | None:
+    """The registered report this text is: the one made against it (same SHA-256), else the
+    one of the same id."""
+    registered = [
+        row for row in reports if (paths.REGISTERS_DIR / f"{row['report_id']}_claims.csv").exists()
+    ]
+    for row in registered:
+        if row["text_sha256"] == text_hash:
             return row["report_id"]
-    return None
+    return next((row["report_id"] for row in registered if row["report_id"] == report_id), None)
 
 
 def _review_queue(claims: pl.DataFrame) -> pl.DataFrame:
@@ -86,9 +90,9 @@ def verify_document(
     reports = read_reports(reports_file).valid
     listed = reports.to_dicts()
     text_hash = hashlib.sha256(data).hexdigest()
-    stem = Path(name).stem
-    registered = None if automatic else _registered_id(text_hash, stem, listed)
-    report_id = registered or report_id or stem
+    report_id = report_id or Path(name).stem
+    registered = None if automatic else _registered_id(text_hash, report_id, listed)
+    report_id = registered or report_id
     con = open_document_session(published)
     try:
         for table, schema in (

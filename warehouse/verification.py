@@ -111,7 +111,8 @@ def record_verification_chain(con: duckdb.DuckDBPyConnection, manifest: dict) ->
 def open_document_session(published: Path) -> duckdb.DuckDBPyConnection:
     """An in-memory database named like the build's, reading the snapshot read-only."""
     con = duckdb.connect()
-    con.execute(f"attach '{published}' as published (read_only)")
+    quoted = str(published).replace("'", "''")
+    con.execute(f"attach '{quoted}' as published (read_only)")
     has_chain = con.execute(
         "select count(*) from duckdb_tables() where database_name = 'published'"
         " and schema_name = 'meta' and table_name = 'verification_chain'"
@@ -124,6 +125,10 @@ def open_document_session(published: Path) -> duckdb.DuckDBPyConnection:
         )
     con.execute(f"attach ':memory:' as {CATALOG}")
     con.execute(f"use {CATALOG}")
+    # The recorded SQL runs as read from the snapshot: it may read what is attached, nothing
+    # else (no files, no other databases), and cannot change that.
+    con.execute("set enable_external_access = false")
+    con.execute("set lock_configuration = true")
     for (schema,) in con.execute(
         "select distinct schema_name from published.meta.verification_chain"
     ).fetchall():

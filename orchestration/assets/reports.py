@@ -14,7 +14,17 @@ from dagster import (
     asset,
 )
 
-from ingest import claim_linking, place_words, quantity_extraction, time_expressions
+from ingest import (
+    automatic_claims,
+    chinese_numerals,
+    claim_linking,
+    claim_review,
+    place_words,
+    quantity_extraction,
+    report_structure,
+    report_text,
+    time_expressions,
+)
 from ingest.automatic_claims import build_automatic_claims, reference_of_listed
 from ingest.claim_linking import AUTO_CLAIM_SCHEMA, Lexicon
 from ingest.claim_register import (
@@ -47,9 +57,24 @@ CLAIMS_KEY = AssetKey(["raw", "report_claims"])
 QUANTITIES_KEY = AssetKey(["raw", "report_quantities"])
 AUTOMATIC_KEY = AssetKey(["raw", "report_automatic_claims"])
 # What automatic claims are made from besides the text: a change re-links every text.
-_LINKER_SEEDS = ("indicator_terms.csv", "indicators.csv", "measure_words.csv",
-                 "indicator_relations.csv", "geographies.csv")  # fmt: skip
-_LINKER_MODULES = (claim_linking, place_words, quantity_extraction, time_expressions)
+_LINKER_SEEDS = (
+    "indicator_terms.csv",
+    "indicators.csv",
+    "measure_words.csv",
+    "indicator_relations.csv",
+    "geographies.csv",
+)
+_LINKER_MODULES = (
+    automatic_claims,
+    chinese_numerals,
+    claim_linking,
+    claim_review,
+    place_words,
+    quantity_extraction,
+    report_structure,
+    report_text,
+    time_expressions,
+)
 MIN_ACCOUNTED_SHARE = 0.95
 
 
@@ -248,16 +273,29 @@ def report_automatic_claims(context: AssetExecutionContext, warehouse: Warehouse
             text, unreadable = _read_text(path)
             if text is None:
                 rejection = Rejection(name, 1, "text", None, unreadable)
-                append_load(con, "report_automatic_claims", path, name,
-                            pl.DataFrame(schema=AUTO_CLAIM_SCHEMA),
-                            quarantine_frame([rejection]), fingerprint)  # fmt: skip
+                append_load(
+                    con,
+                    "report_automatic_claims",
+                    path,
+                    name,
+                    pl.DataFrame(schema=AUTO_CLAIM_SCHEMA),
+                    quarantine_frame([rejection]),
+                    fingerprint,
+                )
                 context.log.warning(rejection_message(name, 1, "text", unreadable))
                 continue
             result = build_automatic_claims(
                 text, report_id, lexicon, name, reference, basis, review_file
             )
-            append_load(con, "report_automatic_claims", path, name, result.claims,
-                        result.quarantine, fingerprint)  # fmt: skip
+            append_load(
+                con,
+                "report_automatic_claims",
+                path,
+                name,
+                result.claims,
+                result.quarantine,
+                fingerprint,
+            )
             linked = result.claims.filter(pl.col("indicator_code").is_not_null()).height
             context.log.info(
                 f"{name}: {result.claims.height} automatic claims, {linked} linked to an "

@@ -138,3 +138,32 @@ def test_a_missing_file_and_a_bad_date(home, tmp_path, capsys):
     assert main(["verify", str(report), "--date", "2024-13-40"]) == 2
     assert "month must be in 1..12" in capsys.readouterr().err
     assert Path(report).exists()
+
+
+def test_a_warehouse_path_with_a_quote_and_recorded_sql_that_reaches_for_files(
+    built_home, tmp_path, monkeypatch, capsys
+):
+    """The snapshot's path is quoted for DuckDB, and the recorded SQL may read nothing but the
+    attached databases."""
+    import duckdb
+
+    from warehouse.verification import open_document_session
+
+    home = tmp_path / "o'home"
+    (home / "published").mkdir(parents=True)
+    published = home / "published" / "govmetrics.duckdb"
+    published.write_bytes((built_home / "published" / "govmetrics.duckdb").read_bytes())
+    monkeypatch.setenv("GOVMETRICS_HOME", str(home))
+    report = tmp_path / "mixed.txt"
+    report.write_text(MIXED, encoding="utf-8")
+    assert main(["verify", str(report), "--format", "json"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 7
+    con = open_document_session(published)
+    try:
+        with pytest.raises(duckdb.Error):
+            con.execute(f"copy (select 1) to '{tmp_path / 'leak.csv'}'")
+        with pytest.raises(duckdb.Error):
+            con.execute("set enable_external_access = true")
+    finally:
+        con.close()
+    assert not (tmp_path / "leak.csv").exists()

@@ -55,7 +55,7 @@ def test_confirm_correct_and_reject_are_applied(tmp_path):
     assert (corrected.indicator_code, corrected.geo_code, corrected.scope) == (
         "registered_volunteers",
         "330000",
-        "national",
+        "province",
     )
     assert corrected.dating.as_of == dt.date(2024, 12, 31)
     assert corrected.confidence == 1.0
@@ -68,7 +68,8 @@ def test_rows_that_cannot_be_applied_are_quarantined_and_the_rest_applied(tmp_pa
         "front,2,999万个,1,confirm,,,,,,\n"
         "front,2,89万个,1,approve,,,,,,\n"
         "front,2,89万个,1,correct,no_such_indicator,,,,,\n"
-        "front,2,89万个,1,correct,,,,,,\n",
+        "front,2,89万个,1,correct,,,,,,\n"
+        "front,2,89万个,1,correct,,999999,,,,\n",
     )
     assert claims["2.37亿名"].review_decision == "confirm"
     assert claims["89万个"].review_decision is None
@@ -77,5 +78,41 @@ def test_rows_that_cannot_be_applied_are_quarantined_and_the_rest_applied(tmp_pa
         (4, "decision"),
         (5, "indicator_code"),
         (6, "decision"),
+        (7, "geo_code"),
     ]
     assert all(r.source_file.endswith("r.review.csv") for r in rejections)
+
+
+def test_a_file_that_cannot_be_read_is_one_rejection_and_nothing_is_lost(tmp_path):
+    claims = _claims()
+    missing = tmp_path / "missing_column.review.csv"
+    missing.write_text("section,paragraph,surface\nfront,2,89万个\n", encoding="utf-8")
+    assert apply_review(claims, missing, LEXICON)[0] == claims
+    ((rejection,),) = [apply_review(claims, missing, LEXICON)[1]]
+    assert (rejection.line, rejection.field) == (1, "decision")
+    gbk = tmp_path / "gbk.review.csv"
+    gbk.write_bytes((HEADER + "front,2,89万个,1,confirm,,,,,,\n").encode("gbk"))
+    reviewed, rejections = apply_review(claims, gbk, LEXICON)
+    assert rejections == []
+    assert {c.quantity.text: c for c in reviewed}["89万个"].review_decision == "confirm"
+
+
+def test_a_correction_names_a_whole_period_and_a_known_place(tmp_path):
+    claims, rejections = _review(
+        tmp_path,
+        "front,2,89万个,1,correct,,,,2024-01-01,,\n"
+        "front,2,89万个,²,confirm,,,,,,\n"
+        "front,2,89万个,1,correct,,,,2024-12-31,2024-01-01,\n"
+        "front,2,2.37亿名,1,correct,,110000,,,,\n",
+    )
+    assert [(r.line, r.field) for r in rejections] == [
+        (2, "period_start"),
+        (3, "occurrence"),
+        (4, "period_start"),
+    ]
+    corrected = claims["2.37亿名"]
+    assert (corrected.geo_code, corrected.geo_name, corrected.scope) == (
+        "110000",
+        "北京",
+        "province",
+    )

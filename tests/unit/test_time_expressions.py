@@ -56,9 +56,13 @@ def test_relative_words_need_a_reference_date():
     assert [d.basis for d in datings("2023年末", None)] == ["stated"]
 
 
-def test_a_target_year_is_marked_as_one():
+def test_a_target_year_is_marked_as_one_while_it_lies_ahead():
     (found,) = datings("到2027年，力争", READ_AT)
-    assert found.is_target and found.period_end == D(2027, 12, 31)
+    assert found.target and found.period_end == D(2027, 12, 31)
+    (past,) = datings("到2024年底，全国共有", READ_AT)
+    assert not past.target and past.as_of == D(2024, 12, 31)
+    (present,) = datings("至今，全国共有", READ_AT)
+    assert (present.basis, present.target) == ("present", False)
 
 
 def test_the_year_after_a_comparisons_base():
