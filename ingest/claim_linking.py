@@ -66,11 +66,14 @@ _CHANGE_BEFORE = re.compile(
 )
 _TO_BEFORE = re.compile(r"(到|至|为|达到|达)\s?$")
 _FROM_BEFORE = re.compile(r"(从|由)[^，,；;。]{0,24}$")
-_FROM_TO_AFTER = re.compile(
-    r"^[^，,；;。]{0,12}?(增长|增加|提高|提升|上升|下降|减少|降低|扩大|缩小|跃升|升)(到|至)"
+# 从2020年的68%提高到94%, 由3.8万个增加到2024年的4.0万个: a figure's move from one value to another.
+_MOVES = "增长|增加|提高|提升|上升|下降|减少|降低|扩大|缩小|跃升|升|增至|降至"
+_FROM_TO_AFTER = re.compile(rf"^[^，,；;。]{{0,12}}?({_MOVES})(到|至)")
+_FROM_TO_BEFORE = re.compile(
+    rf"(从|由)[^，,；;。]{{0,24}}({_MOVES})(到|至)?\s?(?:(?:19|20)\d{{2}}\s?年(?:底|末)?\s?的)?\s?$"
 )
 _SHARE_WORDS = re.compile(r"占|比重|比例|占比|覆盖率|比率")
-_TARGET_WORDS = re.compile(r"力争|目标|计划|预计|将(?!近)|要达到|确保|到\s?\d{4}\s?年")
+_TARGET_WORDS = re.compile(r"力争|目标|计划|预计|将(?!近)|要达到|确保")
 # The scope of a claim by the level of its place. Only the nation, provinces (全省 of a province
 # not named too) and seed cities are linked to indicators: a district or a community, Hong Kong,
 # Macao or Taiwan is not a place of the official series.
@@ -83,7 +86,7 @@ _SCOPES = {
 }
 _LINKED_SCOPES = frozenset(["national", "province", "city"])
 # Figures that go on speaking of the sentence's subject: 比上年末减少139万人, 占总人口的21.1%.
-_CONTINUING = frozenset(["change", "change_pct", "change_pp", "share"])
+_CONTINUING = frozenset(["change", "change_pct", "change_pp", "share", "from_to"])
 _ADDED_BEFORE = re.compile(r"(新增|净增|新建|增加|新招募|新发展)[^，,；;。、\d]{0,12}$")
 # 占全省常住人口的22.79%: the measure after 占 is the share's denominator, not its subject.
 _DENOMINATOR = re.compile(r"占[^，,；;。、\d]{0,6}$")
@@ -290,10 +293,7 @@ def _claim_type(
         return "target"
     if _FROM_BEFORE.search(before) and _FROM_TO_AFTER.search(after):
         return "from_to"
-    if re.search(
-        r"(从|由)[^，,；;。]{0,24}(增长|增加|提高|提升|上升|下降|减少|降低|扩大|缩小)(到|至)\s?$",
-        before,
-    ):
+    if _FROM_TO_BEFORE.search(before):
         return "from_to"
     if quantity.kind == "percentage_point":
         return "change_pp"
@@ -526,8 +526,8 @@ def _dating(
     present tense."""
     sentence = dates.sentence
     before = text[max(sentence.start, quantity.start - 40) : quantity.start]
-    if (own := _OF_YEAR.search(before)) and _FROM_BEFORE.search(before):
-        # 从2020年的68%: the earlier figure's own year.
+    if own := _OF_YEAR.search(before):
+        # 从2020年的68%提高到2024年的71%: each figure's own year.
         year = int(own["y"])
         return Dating(dt.date(year, 12, 31), None, None, "stated", own[0].strip(" 的")), 1.0
     stated = [d for d in dates.found if sentence.start + d.start < quantity.start]

@@ -58,6 +58,7 @@ def _as_target(dating: Dating, reference: dt.date | None) -> Dating:
 
 
 _Y = r"(?P<y>(?:19|20)\d{2})\s?年"
+_MOVE_BEFORE = re.compile(r"(增长|增加|提高|提升|上升|下降|减少|降低|扩大|缩小|达|升)$")
 _COMPARED = re.compile(r"(较|比|与|同|相比|对比|从|由)\s?$")
 _ABSOLUTE = re.compile(
     r"(?P<asof>截至|截止|截止到|到)?\s?"
@@ -197,8 +198,15 @@ def datings(text: str, reference: dt.date | None) -> list[Dating]:
         if re.match(r"\s?的[^，,；;。]*\d", text[match.end() :]):
             continue
         dating = _absolute(match, reference)
-        if dating is not None:
-            found.append(_as_target(dating, reference) if match["asof"] == "到" else dating)
+        if dating is None:
+            continue
+        # 到2027年 is a plan's date; 提高到2024年的67% is the year of the figure that follows.
+        planned = (
+            match["asof"] == "到"
+            and not _MOVE_BEFORE.search(text[max(0, match.start() - 3) : match.start()])
+            and not text[match.end() :].lstrip().startswith("的")
+        )
+        found.append(_as_target(dating, reference) if planned else dating)
     if reference is not None:
         for match in _RELATIVE_YEAR.finditer(text):
             if not _COMPARED.search(text[max(0, match.start() - 4) : match.start()]):

@@ -150,3 +150,16 @@ def test_a_figure_whose_item_names_nothing_continues_the_subject():
     claims = _links("截至2024年底，全国注册登记的养老机构4.0万个，床位512.0万张。")
     assert claims["4.0万个"].indicator_code == "eldercare_institutions"
     assert claims["512.0万张"].indicator_code == "eldercare_institution_beds"
+
+
+def test_a_move_from_one_figure_to_another_dates_each_by_its_own_year():
+    claims = _links("全国常住人口城镇化率从2020年的63.9%提高到2024年的67.0%。")
+    start, end = claims["63.9%"], claims["67.0%"]
+    assert (start.claim_type, end.claim_type) == ("from_to", "from_to")
+    assert start.group_id == end.group_id
+    assert (start.dating.as_of, end.dating.as_of) == (dt.date(2020, 12, 31), dt.date(2024, 12, 31))
+    assert start.indicator_code == end.indicator_code == "urbanisation_rate"
+    later = _links("养老床位由800万张增加到820万张，到2027年力争达到900万张。")
+    assert later["820万张"].claim_type == "from_to"
+    assert later["820万张"].indicator_code == "eldercare_beds_total"
+    assert later["900万张"].claim_type == "target"
