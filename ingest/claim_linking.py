@@ -87,6 +87,8 @@ _SCOPES = {
 _LINKED_SCOPES = frozenset(["national", "province", "city"])
 # Figures that go on speaking of the sentence's subject: 比上年末减少139万人, 占总人口的21.1%.
 _CONTINUING = frozenset(["change", "change_pct", "change_pp", "share", "from_to"])
+# 为2013年以来增幅最快, 创1990年以来最大增幅: a change ranked against the series since a year.
+_RANKED = re.compile(r"(?P<since>(?:19|20)\d{2})\s?年以来[^，,。；;]{0,8}?最(?:快|大|高|多)")
 _ADDED_BEFORE = re.compile(r"(新增|净增|新建|增加|新招募|新发展)[^，,；;。、\d]{0,12}$")
 # 占全省常住人口的22.79%: the measure after 占 is the share's denominator, not its subject.
 _DENOMINATOR = re.compile(r"占[^，,；;。、\d]{0,6}$")
@@ -663,7 +665,38 @@ def link_claims(
                 notes=notes,
             )
         )
-    return claims
+        ranked = _superlative(text, simplified, claims[-1], sentence)
+        if ranked is not None:
+            claims.append(ranked)
+    return sorted(claims, key=lambda claim: claim.quantity.start)
+
+
+def _superlative(
+    text: str, simplified: str, change: AutoClaim, sentence: _Span
+) -> AutoClaim | None:
+    """为2013年以来增幅最快 after a change: a second claim, that the change is the largest of
+    the series since that year (checked by ranking the official yearly changes)."""
+    if change.claim_type not in ("change_pp", "change_pct", "change"):
+        return None
+    end = _boundary_after(simplified, change.quantity.end, _SENTENCE_END, sentence.end)
+    match = _RANKED.search(simplified, change.quantity.end, end)
+    if match is None or change.dating.basis != "stated":
+        return None
+    words = replace(
+        change.quantity,
+        text=text[match.start() : match.end()],
+        start=match.start(),
+        end=match.end(),
+    )
+    return replace(
+        change,
+        quantity=words,
+        claim_type="superlative",
+        baseline_period=match["since"],
+        evidence=f"ranks the change {change.quantity.text} since {match['since']}; "
+        + change.evidence,
+        notes=[*change.notes, f"the change {change.quantity.text} ranked against the series"],
+    )
 
 
 class _ByStart:

@@ -163,3 +163,13 @@ def test_a_move_from_one_figure_to_another_dates_each_by_its_own_year():
     assert later["820万张"].claim_type == "from_to"
     assert later["820万张"].indicator_code == "eldercare_beds_total"
     assert later["900万张"].claim_type == "target"
+
+
+def test_a_change_ranked_against_the_series_is_a_second_claim():
+    text = "2023年末，全国60岁及以上人口占比较2022年提高1.3个百分点，为2013年以来增幅最快。"
+    claims = link_claims(text, LEXICON, READ_AT)
+    change, ranked = claims[-2], claims[-1]
+    assert (change.claim_type, ranked.claim_type) == ("change_pp", "superlative")
+    assert ranked.quantity.text == "2013年以来增幅最快"
+    assert ranked.indicator_code == change.indicator_code == "pop_60_plus_share_change_pp"
+    assert (ranked.baseline_period, ranked.dating.as_of) == ("2013", dt.date(2023, 12, 31))
