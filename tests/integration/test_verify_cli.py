@@ -167,3 +167,12 @@ def test_a_warehouse_path_with_a_quote_and_recorded_sql_that_reaches_for_files(
     finally:
         con.close()
     assert not (tmp_path / "leak.csv").exists()
+
+
+def test_without_a_published_warehouse_verify_says_what_to_do(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GOVMETRICS_HOME", str(tmp_path / "nothing_built"))
+    report = tmp_path / "mixed.txt"
+    report.write_text(MIXED, encoding="utf-8")
+    assert main(["verify", str(report)]) == 2
+    err = capsys.readouterr().err
+    assert "no published warehouse" in err and "govmetrics build" in err
