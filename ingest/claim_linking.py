@@ -238,7 +238,7 @@ class _Candidate:
 
 @dataclass(frozen=True)
 class AutoClaim:
-    """One quantity as an automatic claim (dates are ISO strings or None)."""
+    """One quantity as an automatic claim: what it speaks of, where, when, and how sure."""
 
     quantity: Quantity
     section: str
@@ -557,10 +557,9 @@ def _baseline_period(quantity: Quantity, dating: Dating) -> str | None:
     return baseline
 
 
-def link_claims(
-    text: str, lexicon: Lexicon, reference: dt.date | None, title: str | None = None
-) -> list[AutoClaim]:
-    """Every quantity in `text` as an automatic claim, in order."""
+def link_claims(text: str, lexicon: Lexicon, reference: dt.date | None) -> list[AutoClaim]:
+    """Every quantity in `text` as an automatic claim, in order. The report's own place (for
+    全省, 全市) is the first province or city its opening words name."""
     located = paragraphs(text)
     # Footnotes (citations) sit between the two halves of a sentence broken by a page: blank
     # them out, keeping offsets, so that the sentence reads on.
@@ -571,7 +570,7 @@ def link_claims(
     simplified = "".join(simplified)
     quantities = extract_quantities(text)
     sentences, paragraph_of = _sentences(simplified)
-    home = home_place(title or simplified[:80], lexicon.gazetteer)
+    home = home_place(simplified[:80], lexicon.gazetteer)
     places = _ByStart(places_in(simplified, lexicon.gazetteer, home))
     figures = _ByStart(quantities)
     paragraph_starts: dict[int, int] = {}
