@@ -34,6 +34,7 @@ from ingest.place_words import Gazetteer, Place, home_place, places_in
 from ingest.quantity_extraction import Quantity, extract_quantities, normalise_keeping_offsets
 from ingest.report_structure import paragraphs
 from ingest.time_expressions import Dating, datings, implied_by_baseline
+from ingest.written_quantity import CHANGE_VERBS
 
 # A link below this confidence is a proposal for review, not a claim's indicator.
 LINK_THRESHOLD = 0.5
@@ -60,14 +61,11 @@ _HEADING = re.compile(
 )
 _CLAUSE_END = _SENTENCE_END + "，,：:"
 _ITEM_END = _CLAUSE_END + "、"
-_CHANGE_BEFORE = re.compile(
-    r"(增长|增加|提高|提升|上升|上涨|扩大|下降|减少|降低|回落|缩小|下滑|下跌|净增|净减|增幅为?|降幅为?"
-    r"|增速为?)了?\s?$"
-)
+_CHANGE_BEFORE = re.compile(rf"({CHANGE_VERBS}|净增|净减|增幅为?|降幅为?|增速为?)了?\s?$")
 _TO_BEFORE = re.compile(r"(到|至|为|达到|达)\s?$")
 _FROM_BEFORE = re.compile(r"(从|由)[^，,；;。]{0,24}$")
 # 从2020年的68%提高到94%, 由3.8万个增加到2024年的4.0万个: a figure's move from one value to another.
-_MOVES = "增长|增加|提高|提升|上升|下降|减少|降低|扩大|缩小|跃升|升|增至|降至"
+_MOVES = f"{CHANGE_VERBS}|跃升|升|增至|降至"
 _FROM_TO_AFTER = re.compile(rf"^[^，,；;。]{{0,12}}?({_MOVES})(到|至)")
 _FROM_TO_BEFORE = re.compile(
     rf"(从|由)[^，,；;。]{{0,24}}({_MOVES})(到|至)?\s?(?:(?:19|20)\d{{2}}\s?年(?:底|末)?\s?的)?\s?$"
@@ -581,8 +579,7 @@ def link_claims(text: str, lexicon: Lexicon, reference: dt.date | None) -> list[
     newlines = [i for i, char in enumerate(text) if char == "\n"]
 
     claims: list[AutoClaim] = []
-    sentence_terms: dict[int, _SentenceTerms] = {}
-    sentence_dates: dict[int, _SentenceDates] = {}
+    read_sentence = -1  # the sentence whose terms and dates are read (figures come in order)
     group = 0
     for quantity in quantities:
         index = max(0, _bisect(starts, quantity.start))
@@ -591,11 +588,11 @@ def link_claims(text: str, lexicon: Lexicon, reference: dt.date | None) -> list[
             paragraph_starts.get(paragraph_of[index], sentence.start) if sentences else 0
         )
         clause_start = _boundary_before(simplified, quantity.start, _CLAUSE_END, sentence.start)
-        if index not in sentence_dates:
-            sentence_dates = {
-                index: _SentenceDates(simplified, sentence, paragraph_start, reference)
-            }
-        dating, date_weight = _dating(simplified, quantity, sentence_dates[index], reference)
+        if index != read_sentence:
+            dates = _SentenceDates(simplified, sentence, paragraph_start, reference)
+            terms = _SentenceTerms(simplified, sentence, lexicon, figures)
+            read_sentence = index
+        dating, date_weight = _dating(simplified, quantity, dates, reference)
         claim_type = _claim_type(simplified, quantity, sentence, clause_start, dating)
         if claim_type == "from_to" and not (
             claims
@@ -604,12 +601,8 @@ def link_claims(text: str, lexicon: Lexicon, reference: dt.date | None) -> list[
             and _FROM_BEFORE.search(simplified[clause_start : quantity.start])
         ):
             group += 1
-        if index not in sentence_terms:
-            sentence_terms = {index: _SentenceTerms(simplified, sentence, lexicon, figures)}
-        candidates = _indicator(
-            simplified, quantity, sentence, claim_type, lexicon, sentence_terms[index]
-        )
-        neighbours = [f for f in figures.within(sentence.start, sentence.end) if f is not quantity]
+        candidates = _indicator(simplified, quantity, sentence, claim_type, lexicon, terms)
+        neighbours = [f for f in terms.figures if f is not quantity]
         place, place_weight, place_why = _place(
             simplified, places, quantity, sentence, paragraph_start, home, neighbours
         )

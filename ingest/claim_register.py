@@ -188,6 +188,15 @@ def read_reports(path: Path, name: str | None = None) -> ParsedFile:
     return ParsedFile(valid=valid, quarantine=quarantine_frame(rejections))
 
 
+def report_id_of(text_sha256: str, name: str, reports: list[dict]) -> str:
+    """A report text's id: its file name when the report list has that id, else the report whose
+    register was made against this text (the same SHA-256), else its file name."""
+    if any(row["report_id"] == name for row in reports):
+        return name
+    by_hash = {row["text_sha256"]: row["report_id"] for row in reports}
+    return by_hash.get(text_sha256, name)
+
+
 def _key(section: str, paragraph: int, surface: str) -> tuple[str, int, str]:
     return section, paragraph, re.sub(r"\s+", "", surface)
 

@@ -27,6 +27,7 @@ from ingest.chinese_numerals import chinese_digits
 from ingest.written_quantity import (
     APPROX_AFTER,
     APPROX_BEFORE_WORDS,
+    CHANGE_VERBS,
     DEFAULT_APPROX_BAND,
     LOWER_BOUND_AFTER,
     LOWER_BOUND_WORDS,
@@ -97,7 +98,7 @@ _AFTER = sorted(
     reverse=True,
 )
 _DECREASE = re.compile(r"(下降|减少|降低|回落|缩短|缩减|缩小|下滑|下跌|压缩)了?$")
-_CHANGE = re.compile(r"(增长|增加|提高|提升|上升|上涨|扩大|下降|减少|降低|回落|缩小|下滑|下跌)了?$")
+_CHANGE = re.compile(rf"({CHANGE_VERBS})了?$")
 _WINDOW = re.compile(r"(近|过去|最近|未来|今后|此后|前|后)$")
 
 _HEAD = re.compile(

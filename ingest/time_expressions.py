@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ingest.chinese_numerals import chinese_digits
+from ingest.written_quantity import CHANGE_VERBS
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def _as_target(dating: Dating, reference: dt.date | None) -> Dating:
 
 
 _Y = r"(?P<y>(?:19|20)\d{2})\s?年"
-_MOVE_BEFORE = re.compile(r"(增长|增加|提高|提升|上升|下降|减少|降低|扩大|缩小|达|升)$")
+_MOVE_BEFORE = re.compile(rf"({CHANGE_VERBS}|达|升)$")
 _COMPARED = re.compile(r"(较|比|与|同|相比|对比|从|由)\s?$")
 _ABSOLUTE = re.compile(
     r"(?P<asof>截至|截止|截止到|到)?\s?"

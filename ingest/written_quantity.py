@@ -28,6 +28,8 @@ LOWER_BOUND_AFTER = ("以上",)
 UPPER_BOUND_AFTER = ("以内", "以下", "内")
 APPROX_AFTER = ("左右",)
 SURPLUS_WORDS = ("余", "多")
+# Verbs of a change (增长5%, 下降1.3个百分点), as a regex alternation.
+CHANGE_VERBS = "增长|增加|提高|提升|上升|上涨|扩大|下降|减少|降低|回落|缩小|下滑|下跌"
 
 # Relative half-width of the band given to 约/左右 figures when no tolerance policy is supplied.
 DEFAULT_APPROX_BAND = Decimal("0.05")

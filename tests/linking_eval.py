@@ -73,9 +73,9 @@ def _b1_text() -> Path | None:
 
 def b1_links(text: str, lexicon: Lexicon) -> tuple[LinkScores, dict[str, int]]:
     """Link scores against the register, and each register entry's figure offset."""
-    register = paths.REGISTERS_DIR / f"{B1_ID}_claims.csv"
+    register = paths.register_file(B1_ID)
     claims = read_claims(register, B1_ID, frozenset(lexicon.indicators)).valid
-    exclusions = read_exclusions(paths.REGISTERS_DIR / f"{B1_ID}_exclusions.csv")
+    exclusions = read_exclusions(paths.exclusions_file(B1_ID))
     quantities = reconcile(B1_ID, text, claims, exclusions).quantities
     offset_of = {
         row["claim_id"]: row["start"]

@@ -18,13 +18,13 @@ import polars as pl
 from ingest.automatic_claims import build_automatic_claims, reference_of_listed
 from ingest.claim_linking import AUTO_CLAIM_SCHEMA, REVIEW_BELOW, Lexicon
 from ingest.claim_register import (
-    CHECK_SCHEMA,
     CLAIM_SCHEMA,
     QUANTITY_SCHEMA,
     read_claims,
     read_exclusions,
     read_reports,
     reconcile,
+    report_id_of,
 )
 from ingest.contracts import QUARANTINE_SCHEMA
 from warehouse import paths
@@ -44,18 +44,6 @@ class DocumentCheck:
     verdicts: pl.DataFrame  # marts.claim_verification rows of the text, in text order
     review_queue: pl.DataFrame  # automatic claims whose link is uncertain
     quarantine: pl.DataFrame  # review rows that could not be applied
-
-
-def _registered_id(text_hash: str, report_id: str, reports: list[dict]) -> str | None:
-    """The registered report this text is: the one made against it (same SHA-256), else the
-    one of the same id."""
-    registered = [
-        row for row in reports if (paths.REGISTERS_DIR / f"{row['report_id']}_claims.csv").exists()
-    ]
-    for row in registered:
-        if row["text_sha256"] == text_hash:
-            return row["report_id"]
-    return next((row["report_id"] for row in registered if row["report_id"] == report_id), None)
 
 
 def _review_queue(claims: pl.DataFrame) -> pl.DataFrame:
@@ -90,34 +78,30 @@ def verify_document(
     reports = read_reports(reports_file).valid
     listed = reports.to_dicts()
     text_hash = hashlib.sha256(data).hexdigest()
-    report_id = report_id or Path(name).stem
-    registered = None if automatic else _registered_id(text_hash, report_id, listed)
-    report_id = registered or report_id
+    report_id = report_id_of(text_hash, report_id or Path(name).stem, listed)
+    registered = not automatic and paths.register_file(report_id).exists()
     con = open_document_session(published)
     try:
         for table, schema in (
-            ("reports", None),
             ("report_claims", CLAIM_SCHEMA),
             ("report_quantities", QUANTITY_SCHEMA),
-            ("report_register_checks", CHECK_SCHEMA),
             ("report_automatic_claims", AUTO_CLAIM_SCHEMA),
         ):
-            if schema is not None:
-                ensure_raw_table(con, table, pl.DataFrame(schema=schema))
+            ensure_raw_table(con, table, pl.DataFrame(schema=schema))
         append_rows(con, "reports", "reports.csv", "", reports, _NO_REJECTIONS, "")
         queue = pl.DataFrame()
         quarantine = _NO_REJECTIONS
         if registered:
             indicators = frozenset(Lexicon.from_seeds(paths.DBT_SEEDS_DIR).indicators)
-            register = paths.REGISTERS_DIR / f"{registered}_claims.csv"
-            claims = read_claims(register, registered, indicators).valid
-            exclusions = read_exclusions(paths.REGISTERS_DIR / f"{registered}_exclusions.csv")
-            reconciled = reconcile(registered, text, claims, exclusions)
+            register = paths.register_file(report_id)
+            claims = read_claims(register, report_id, indicators).valid
+            exclusions = read_exclusions(paths.exclusions_file(report_id))
+            reconciled = reconcile(report_id, text, claims, exclusions)
             append_rows(con, "report_claims", register.name, "", claims, _NO_REJECTIONS, "")
             append_rows(
                 con, "report_quantities", name, text_hash, reconciled.quantities, _NO_REJECTIONS, ""
             )
-            row = next(r for r in listed if r["report_id"] == registered)
+            row = next(r for r in listed if r["report_id"] == report_id)
             reference_date = reference_of_listed(row["date_published"], row["data_as_of"])
             basis = "the report list's date (reports.csv)"
             origin = "register"

@@ -11,6 +11,18 @@ DBT_SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 INGEST_DATA_DIR = REPO_ROOT / "ingest" / "data"
 # The report list (reports.csv) and the hand-made claim registers (<report_id>_claims.csv).
 REGISTERS_DIR = INGEST_DATA_DIR / "reports"
+
+
+def register_file(report_id: str) -> Path:
+    """A report's claim register (it has one when the file exists)."""
+    return REGISTERS_DIR / f"{report_id}_claims.csv"
+
+
+def exclusions_file(report_id: str) -> Path:
+    """The figures of a report's text its register leaves out, with the reason."""
+    return REGISTERS_DIR / f"{report_id}_exclusions.csv"
+
+
 DAGSTER_YAML_TEMPLATE = REPO_ROOT / "orchestration" / "dagster.yaml"
 
 

@@ -1,7 +1,6 @@
 """Ingest assets for reports: claim registers, and the quantities of report texts in the inbox."""
 
 import hashlib
-import inspect
 
 import polars as pl
 from dagster import (
@@ -14,17 +13,6 @@ from dagster import (
     asset,
 )
 
-from ingest import (
-    automatic_claims,
-    chinese_numerals,
-    claim_linking,
-    claim_review,
-    place_words,
-    quantity_extraction,
-    report_structure,
-    report_text,
-    time_expressions,
-)
 from ingest.automatic_claims import build_automatic_claims, reference_of_listed
 from ingest.claim_linking import AUTO_CLAIM_SCHEMA, Lexicon
 from ingest.claim_register import (
@@ -36,6 +24,7 @@ from ingest.claim_register import (
     read_exclusions,
     read_reports,
     reconcile,
+    report_id_of,
 )
 from ingest.claim_review import review_path
 from ingest.contracts import (
@@ -51,12 +40,11 @@ from orchestration.resources import WarehouseResource
 from warehouse import paths
 from warehouse.raw_store import append_load, ensure_raw_table
 
-REPORTS_DIR = paths.REGISTERS_DIR
-REPORTS_FILE = REPORTS_DIR / "reports.csv"
+REPORTS_FILE = paths.REGISTERS_DIR / "reports.csv"
 CLAIMS_KEY = AssetKey(["raw", "report_claims"])
 QUANTITIES_KEY = AssetKey(["raw", "report_quantities"])
 AUTOMATIC_KEY = AssetKey(["raw", "report_automatic_claims"])
-# What automatic claims are made from besides the text: a change re-links every text.
+# The seeds automatic claims are made from besides the text: a change re-links every text.
 _LINKER_SEEDS = (
     "indicator_terms.csv",
     "indicators.csv",
@@ -64,26 +52,15 @@ _LINKER_SEEDS = (
     "indicator_relations.csv",
     "geographies.csv",
 )
-_LINKER_MODULES = (
-    automatic_claims,
-    chinese_numerals,
-    claim_linking,
-    claim_review,
-    place_words,
-    quantity_extraction,
-    report_structure,
-    report_text,
-    time_expressions,
-)
 MIN_ACCOUNTED_SHARE = 0.95
 
 
 def _claims_file(report_id: str):
-    return REPORTS_DIR / f"{report_id}_claims.csv"
+    return paths.register_file(report_id)
 
 
 def _register_files(report_id: str):
-    return [_claims_file(report_id), REPORTS_DIR / f"{report_id}_exclusions.csv"]
+    return [paths.register_file(report_id), paths.exclusions_file(report_id)]
 
 
 def _register(report_id: str):
@@ -129,13 +106,10 @@ def report_claims(context: AssetExecutionContext, warehouse: WarehouseResource):
 def _report_texts(reports: list[dict]) -> dict[str, object]:
     """inbox/reports/*.txt by report id: the file named `<report_id>.txt`, or the file whose
     SHA-256 is the one the register was made against."""
-    by_hash = {row["text_sha256"]: row["report_id"] for row in reports}
-    known = {row["report_id"] for row in reports}
     texts = {}
     for path in sorted((paths.inbox() / "reports").glob("*.txt")):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        report_id = path.stem if path.stem in known else by_hash.get(digest, path.stem)
-        texts[report_id] = path
+        texts[report_id_of(digest, path.stem, reports)] = path
     return texts
 
 
@@ -208,7 +182,7 @@ def report_quantities(context: AssetExecutionContext, warehouse: WarehouseResour
         for report_id, path in _report_texts(reports).items():
             registered = report_id in known and _claims_file(report_id).exists()
             claims = _register(report_id).valid if registered else pl.DataFrame(schema=CLAIM_SCHEMA)
-            exclusions = read_exclusions(REPORTS_DIR / f"{report_id}_exclusions.csv")
+            exclusions = read_exclusions(paths.exclusions_file(report_id))
             text, unreadable = _read_text(path)
             if text is None:
                 context.log.warning(f"{paths.display_path(path)}: {unreadable}: not read")
@@ -232,13 +206,17 @@ def report_quantities(context: AssetExecutionContext, warehouse: WarehouseResour
     yield from _checks(reconciled)
 
 
-def _linker_fingerprint(review_file) -> str:
-    parts = [(paths.DBT_SEEDS_DIR / name).read_bytes() for name in _LINKER_SEEDS]
-    parts += [inspect.getsource(module).encode() for module in _LINKER_MODULES]
-    parts.append(REPORTS_FILE.read_bytes())
-    if review_file.exists():
-        parts.append(review_file.read_bytes())
-    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+def _linker_inputs() -> bytes:
+    """What every text's automatic claims are made with: the linker's seeds, the code of the
+    ingest package, the report list."""
+    files = [paths.DBT_SEEDS_DIR / name for name in _LINKER_SEEDS]
+    files += [*sorted((paths.REPO_ROOT / "ingest").glob("*.py")), REPORTS_FILE]
+    return b"\0".join(file.read_bytes() for file in files)
+
+
+def _linker_fingerprint(inputs: bytes, review_file) -> str:
+    review = review_file.read_bytes() if review_file.exists() else b""
+    return hashlib.sha256(inputs + b"\0" + review).hexdigest()
 
 
 @asset(
@@ -256,6 +234,7 @@ def _linker_fingerprint(review_file) -> str:
 def report_automatic_claims(context: AssetExecutionContext, warehouse: WarehouseResource):
     reports = {row["report_id"]: row for row in read_reports(REPORTS_FILE).valid.to_dicts()}
     lexicon = Lexicon.from_seeds(paths.DBT_SEEDS_DIR)
+    inputs = _linker_inputs()
     checked = 0
     with warehouse.connect() as con:
         ensure_raw_table(con, "report_automatic_claims", pl.DataFrame(schema=AUTO_CLAIM_SCHEMA))
@@ -269,7 +248,7 @@ def report_automatic_claims(context: AssetExecutionContext, warehouse: Warehouse
             basis = "the report list's date (reports.csv)" if reference else ""
             review_file = review_path(path.parent, report_id)
             name = paths.display_path(path)
-            fingerprint = _linker_fingerprint(review_file)
+            fingerprint = _linker_fingerprint(inputs, review_file)
             text, unreadable = _read_text(path)
             if text is None:
                 rejection = Rejection(name, 1, "text", None, unreadable)
