@@ -91,13 +91,23 @@ def optional_date(row: dict, field: str) -> dt.date | None:
 PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
+EARLIEST_YEAR = 1949
+
+
 def partial_date(row: dict, field: str) -> str:
-    """A date known to the year, month or day (YYYY, YYYY-MM, YYYY-MM-DD), or 'unknown'."""
+    """A date known to the year, month or day (YYYY, YYYY-MM, YYYY-MM-DD), or 'unknown': a real
+    calendar date, not before 1949 and not in the future."""
     value = required(row, field)
-    if value != "unknown" and not PARTIAL_DATE.match(value):
+    if value == "unknown":
+        return value
+    if not PARTIAL_DATE.match(value):
         raise RowRejected(field, value, "must be YYYY, YYYY-MM, YYYY-MM-DD or 'unknown'")
     if len(value) == 10:
         optional_date(row, field)
+    if int(value[:4]) < EARLIEST_YEAR:
+        raise RowRejected(field, value, f"before {EARLIEST_YEAR}: check the year")
+    if value > dt.date.today().isoformat()[: len(value)]:
+        raise RowRejected(field, value, "in the future: check the date")
     return value
 
 

@@ -38,6 +38,7 @@ from ingest.official_observations import (
     ReferenceCodes,
     validate_observation,
 )
+from ingest.report_text import UnreadableText, decode_report
 from ingest.source_registry import REGISTRY_SCHEMA
 from ingest.written_quantity import normalise
 
@@ -69,12 +70,24 @@ class NbsLabels:
     indicator_by_label: dict[str, str]
     geo_by_name: dict[str, str]
 
-    def geo_code(self, region: str) -> str | None:
-        """`北京市` and `内蒙古自治区` match the short names `北京` and `内蒙古`."""
-        for name in sorted(self.geo_by_name, key=len, reverse=True):
-            if region.startswith(name):
-                return self.geo_by_name[name]
-        return None
+    def geo_code(self, region: str) -> str:
+        """The code of a region name exactly as `seeds/nbs_region_names.csv` spells it (北京市,
+        北京, 内蒙古自治区); a city or district (河北省石家庄市) is never read as its province."""
+        code = self.geo_by_name.get(region.replace(" ", "").replace("\u3000", ""))
+        if code is not None:
+            return code
+        within = [name for name in self.geo_by_name if region.startswith(name)]
+        if within:
+            province = max(within, key=len)
+            raise RowRejected(
+                "地区",
+                region,
+                f"a region inside {province}, not a province: only national and provincial "
+                "rows are loaded from NBS exports",
+            )
+        raise RowRejected(
+            "地区", region, "unknown region name: map it in dbt_project/seeds/nbs_region_names.csv"
+        )
 
 
 @dataclass(frozen=True)
@@ -92,36 +105,44 @@ def load_nbs_labels(seeds_dir: Path) -> NbsLabels:
             seeds_dir / "nbs_indicator_labels.csv", ("nbs_label", "indicator_code")
         )
     }
-    # NBS exports are national and provincial; the seed's cities name report places only.
+    # NBS exports are national and provincial: regions are matched by the names the portal
+    # writes, exactly (seeds/nbs_region_names.csv), never by a prefix.
     geos = {
-        row["name_zh"]: row["geo_code"]
-        for _, row in read_csv_rows(seeds_dir / "geographies.csv", ("geo_code", "name_zh", "level"))
-        if row["level"] in ("nation", "province")
+        row["nbs_name"]: row["geo_code"]
+        for _, row in read_csv_rows(seeds_dir / "nbs_region_names.csv", ("nbs_name", "geo_code"))
     }
     return NbsLabels(indicator_by_label=labels, geo_by_name=geos)
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped) when it decodes, otherwise GB18030, a superset of GBK."""
+def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")
-
-
-def read_export_lines(path: Path) -> list[tuple[int, list[str]]]:
-    """(line or row number, normalised cells) for every non-empty line of a CSV or XLSX export."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        rows = [
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        return [
             (number, ["" if cell is None else str(cell) for cell in row])
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
         ]
+    except Exception as err:  # openpyxl raises many kinds on a damaged workbook
+        reason = " ".join(str(err).split())[:200] or type(err).__name__
+        raise ExportFormatError(name, None, f"not a readable XLSX workbook: {reason}") from None
+
+
+def read_export_lines(data: bytes, suffix: str, name: str) -> list[tuple[int, list[str]]]:
+    """(line or row number, normalised cells) for every non-empty line of a CSV or XLSX export.
+
+    CSV may be UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030/GBK."""
+    if suffix.lower() == ".xlsx":
+        rows = _xlsx_rows(data, name)
     else:
-        text = _decode(path.read_bytes())
-        rows = list(enumerate(csv.reader(io.StringIO(text)), start=1))
+        try:
+            text, _ = decode_report(data)
+        except UnreadableText as err:
+            raise ExportFormatError(name, None, str(err)) from None
+        try:
+            rows = list(enumerate(csv.reader(io.StringIO(text)), start=1))
+        except csv.Error as err:
+            raise ExportFormatError(name, None, f"not a readable CSV file: {err}") from None
     cleaned = []
     for number, cells in rows:
         values = [normalise(cell) for cell in cells]
@@ -158,14 +179,14 @@ def _split(lines: list[tuple[int, list[str]]], name: str):
 
 
 def read_nbs_export(
-    path: Path, codes: ReferenceCodes, labels: NbsLabels, name: str | None = None
+    data: bytes, suffix: str, codes: ReferenceCodes, labels: NbsLabels, name: str
 ) -> NbsExport:
-    """Parse one export. Unknown labels, regions and non-numeric cells go to quarantine, naming
-    the line and the column; every other cell becomes an observation. A file that is not an
-    export at all is quarantined whole, with the reason."""
-    name = name or str(path)
+    """Parse one export's bytes (`suffix` `.csv` or `.xlsx`). Unknown labels and regions,
+    non-numeric and implausible cells, and a figure the file already gave (a repeated row or
+    column) go to quarantine, naming the line and the column; every other cell becomes an
+    observation. A file that is not an export at all is quarantined whole, with the reason."""
     try:
-        return _read(path, codes, labels, name)
+        return _read(data, suffix, codes, labels, name)
     except ExportFormatError as err:
         return NbsExport(
             source=pl.DataFrame(schema=REGISTRY_SCHEMA),
@@ -173,9 +194,11 @@ def read_nbs_export(
         )
 
 
-def _read(path: Path, codes: ReferenceCodes, labels: NbsLabels, name: str) -> NbsExport:
-    header, (header_line, header_cells), body = _split(read_export_lines(path), name)
-    source_id = "nbs_export_" + hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+def _read(
+    data: bytes, suffix: str, codes: ReferenceCodes, labels: NbsLabels, name: str
+) -> NbsExport:
+    header, (header_line, header_cells), body = _split(read_export_lines(data, suffix, name), name)
+    source_id = "nbs_export_" + hashlib.sha256(data).hexdigest()[:12]
     database = header.get("数据库", "unknown database")
     by_region = header_cells[0] in {"地区", "地 区"}
     if by_region and "指标" not in header:
@@ -204,6 +227,8 @@ def _read(path: Path, codes: ReferenceCodes, labels: NbsLabels, name: str) -> Nb
 
     rows: list[tuple] = []
     rejections: list[Rejection] = []
+    # Where each figure (indicator, region, year) was first read: a second one is a repeat.
+    first_read: dict[tuple[str, str, str], tuple[int, str]] = {}
     for line, cells in body:
         label = cells[0]
         indicator_label = header["指标"] if by_region else label
@@ -220,8 +245,6 @@ def _read(path: Path, codes: ReferenceCodes, labels: NbsLabels, name: str) -> Nb
                     "nbs_indicator_labels.csv",
                 )
             geo_code = labels.geo_code(label) if by_region else "000000"
-            if geo_code is None:
-                raise RowRejected("地区", label, "unknown region name")
         except RowRejected as err:
             rejections.append(Rejection(name, line, err.field, err.value, err.reason))
             continue
@@ -232,6 +255,13 @@ def _read(path: Path, codes: ReferenceCodes, labels: NbsLabels, name: str) -> Nb
                 rejections.append(Rejection(name, line, column, cell, "not a number"))
                 continue
             year = _YEAR.match(column)["year"]
+            key = (indicator, geo_code, year)
+            if key in first_read:
+                where = "line {}, column {}".format(*first_read[key])
+                reason = f"repeats the figure for {indicator} {geo_code} {year} read at {where}"
+                rejections.append(Rejection(name, line, column, cell, reason))
+                continue
+            first_read[key] = (line, column)
             flow = indicator in codes.flow_indicators
             row = {
                 "indicator_code": indicator,

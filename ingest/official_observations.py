@@ -52,6 +52,8 @@ OBSERVATION_SCHEMA: dict[str, type[pl.DataType]] = {
     "_source_file": pl.String,
     "_source_line": pl.Int64,
 }
+# The years an observation may describe (dq_observation_ranges checks the same bounds).
+YEAR_BOUNDS = (1949, 2100)
 _GEO_CODE = re.compile(r"^\d{6}$")
 PERCENTAGE_POINT_WORDS = ("个百分点", "百分点")
 
@@ -65,6 +67,8 @@ class ReferenceCodes:
     geo_codes: frozenset[str]
     source_ids: frozenset[str]
     vintages: frozenset[str]
+    # indicator -> (lowest, highest) plausible value in base units (seeds/plausible_ranges.csv)
+    plausible_ranges: dict[str, tuple[float, float]]
 
     def fingerprint(self) -> str:
         """A hash of every code: a file validated against other codes must be validated again."""
@@ -75,6 +79,7 @@ class ReferenceCodes:
                 sorted(self.geo_codes),
                 sorted(self.source_ids),
                 sorted(self.vintages),
+                sorted(self.plausible_ranges.items()),
             ]
         )
         return hashlib.sha256(canonical.encode()).hexdigest()
@@ -92,6 +97,22 @@ def _check_kind(indicator: str, kind: str, written: str, quantity: WrittenQuanti
         )
     if kind not in {"percent", "percentage_point"} and (quantity.is_percent or is_points):
         raise RowRejected("value_as_written", written, f"{indicator} is a {kind}, not a percentage")
+
+
+def _check_plausible(
+    indicator: str, written: str, quantity: WrittenQuantity, bounds: tuple[float, float]
+) -> None:
+    """A figure no document could state for this indicator (10^45 persons, -3 beds) is refused
+    at the door rather than published."""
+    lowest, highest = bounds
+    for value in (quantity.value, quantity.lower, quantity.upper):
+        if value is not None and not lowest <= value <= highest:
+            raise RowRejected(
+                "value_as_written",
+                written,
+                f"{value:g} is outside the plausible range of {indicator}, {lowest:g} to "
+                f"{highest:g} (dbt_project/seeds/plausible_ranges.csv)",
+            )
 
 
 def validate_observation(row: dict, codes: ReferenceCodes) -> tuple:
@@ -113,6 +134,10 @@ def validate_observation(row: dict, codes: ReferenceCodes) -> tuple:
         raise RowRejected("as_of", str(as_of), "give an as-of date or a period, not both")
     if start and end and start > end:
         raise RowRejected("period_end", str(end), f"ends before period_start {start}")
+    for field, date in (("as_of", as_of), ("period_start", start), ("period_end", end)):
+        if date is not None and not YEAR_BOUNDS[0] <= date.year <= YEAR_BOUNDS[1]:
+            bounds = "{}-{}".format(*YEAR_BOUNDS)
+            raise RowRejected(field, str(date), f"outside the years {bounds} this warehouse holds")
     if indicator in codes.flow_indicators and as_of is not None:
         raise RowRejected("as_of", str(as_of), f"{indicator} is a flow: give a period, not a date")
     if indicator not in codes.flow_indicators and as_of is None:
@@ -124,6 +149,7 @@ def validate_observation(row: dict, codes: ReferenceCodes) -> tuple:
     except WrittenQuantityError as err:
         raise RowRejected("value_as_written", written, str(err)) from None
     _check_kind(indicator, codes.indicator_kinds[indicator], written, quantity)
+    _check_plausible(indicator, written, quantity, codes.plausible_ranges[indicator])
 
     return (
         indicator,
@@ -151,11 +177,21 @@ def read_observation_file(path: Path, codes: ReferenceCodes, name: str | None = 
     name = name or str(path)
     rows: list[tuple] = []
     rejections: list[Rejection] = []
+    first_line: dict[tuple, int] = {}
     for line, row in read_csv_rows(path, OBSERVATION_COLUMNS):
         try:
-            rows.append((*validate_observation(row, codes), name, line))
+            record = validate_observation(row, codes)
         except RowRejected as err:
             rejections.append(Rejection(name, line, err.field, err.value, err.reason))
+            continue
+        # indicator, place, date or period, source and vintage: the observation's key
+        key = (*record[:5], record[10], record[12])
+        if key in first_line:
+            reason = f"repeats the observation of line {first_line[key]} (same key)"
+            rejections.append(Rejection(name, line, "indicator_code", record[0], reason))
+            continue
+        first_line[key] = line
+        rows.append((*record, name, line))
     valid = pl.DataFrame(rows, schema=OBSERVATION_SCHEMA, orient="row")
     return ParsedFile(valid=valid, quarantine=quarantine_frame(rejections))
 
@@ -168,6 +204,16 @@ def load_reference_codes(seeds_dir: Path, source_ids: frozenset[str]) -> Referen
     """Codes from the dbt seeds (indicators, geographies, vintages) and the source registry."""
     indicators = seeds_dir / "indicators.csv"
     codes = _column(indicators, "indicator_code")
+    ranges = {
+        row["indicator_code"]: (float(row["min_value"]), float(row["max_value"]))
+        for _, row in read_csv_rows(
+            seeds_dir / "plausible_ranges.csv", ("indicator_code", "min_value", "max_value")
+        )
+    }
+    if missing := sorted(set(codes) - set(ranges)):
+        raise ValueError(
+            f"{seeds_dir / 'plausible_ranges.csv'}: no plausible range for {', '.join(missing)}"
+        )
     kinds = dict(zip(codes, _column(indicators, "kind"), strict=True))
     flows = dict(zip(codes, _column(indicators, "stock_or_flow"), strict=True))
     return ReferenceCodes(
@@ -176,4 +222,5 @@ def load_reference_codes(seeds_dir: Path, source_ids: frozenset[str]) -> Referen
         geo_codes=frozenset(_column(seeds_dir / "geographies.csv", "geo_code")),
         source_ids=source_ids,
         vintages=frozenset(_column(seeds_dir / "vintages.csv", "vintage")),
+        plausible_ranges=ranges,
     )

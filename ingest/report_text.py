@@ -1,4 +1,5 @@
-"""Reading a report text from bytes: its encoding told or recognised, and what is not text refused.
+"""Reading a text file (a report, or a CSV export) from bytes: its encoding told or recognised,
+and what is not text refused.
 
 UTF-8 (with or without a BOM) and UTF-16 with a BOM are read as such; otherwise GB18030 (which
 holds GBK and GB2312) is tried, the usual encoding of Chinese government pages saved as text.

@@ -8,11 +8,15 @@ import io
 import os
 import re
 import shutil
+import socket
 import sys
 from pathlib import Path
 from typing import TextIO
 
-from warehouse import paths
+from warehouse import paths, writer_lock
+
+PID_TAG = "govmetrics/pid"
+HOST_TAG = "govmetrics/host"
 
 
 def _dagster_instance():
@@ -42,6 +46,9 @@ def _summary(job, result, log_path: Path) -> list[str]:
                 severity = evaluation.severity.value.lower()
                 key = evaluation.asset_key.to_user_string()
                 lines.append(f"check {severity}: {key} {evaluation.check_name} did not pass")
+                blocking = evaluation.metadata.get("blocking")
+                if severity == "error" and blocking is not None and blocking.value != "none":
+                    lines += blocking.value.splitlines()
     lines += [
         f"not run {node.name} (an upstream step failed)"
         for node in job.nodes_in_topological_order
@@ -73,9 +80,51 @@ class _BuildLog(io.TextIOBase):
 _STEP_START = re.compile(r" - (\S+) - STEP_START - ")
 
 
-def build_and_publish() -> bool:
-    """Run the full-refresh job; True when every step succeeded and the snapshot was published."""
+def _fail_runs_of_killed_builds(instance) -> list[str]:
+    """Mark failed the runs that builds on this host left unfinished; one line per run.
+
+    Called under the writer lock, which every build holds while its run lasts: no other build
+    on this host can be running, so an unfinished run tagged by one was cut short (kill -9, a
+    crash, a power cut), whether or not its pid has since been reused.
+    """
+    from dagster import DagsterRunStatus, RunsFilter
+
+    unfinished = RunsFilter(
+        statuses=[
+            DagsterRunStatus.NOT_STARTED,
+            DagsterRunStatus.QUEUED,
+            DagsterRunStatus.STARTING,
+            DagsterRunStatus.STARTED,
+            DagsterRunStatus.CANCELING,
+        ],
+        tags={HOST_TAG: socket.gethostname()},
+    )
+    lines = []
+    for run in instance.get_runs(filters=unfinished):
+        pid = run.tags.get(PID_TAG, "?")
+        instance.report_run_failed(
+            run,
+            f"the `govmetrics build` that ran this (pid {pid}) ended without finishing; "
+            "marked failed by the next build",
+        )
+        lines.append(f"marked run {run.run_id} of an interrupted build (pid {pid}) as failed")
+    return lines
+
+
+def build_and_publish(lock_timeout: float | None = None) -> bool:
+    """Run the full-refresh job; True when every step succeeded and the snapshot was published.
+
+    The writer lock is taken first, so that a wait for another build is announced on the
+    terminal; raises writer_lock.WriterLockTimeout when it is not free within `lock_timeout`
+    seconds (default: GOVMETRICS_LOCK_TIMEOUT, else 600).
+    """
+    with writer_lock.writer_lock(lock_timeout, command="govmetrics build"):
+        return _build_and_publish()
+
+
+def _build_and_publish() -> bool:
     from orchestration.dbt_project import govmetrics_dbt
+    from warehouse.publish import tidy_interrupted_publishes
 
     # The manifest is prepared here, at build time, before anything loads it.
     govmetrics_dbt.preparer.prepare(govmetrics_dbt)
@@ -86,14 +135,19 @@ def build_and_publish() -> bool:
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"build-{dt.datetime.now():%Y%m%dT%H%M%S}.log"
     terminal = sys.stdout if sys.stdout.isatty() else None
-    with (
-        _dagster_instance() as instance,
-        log_path.open("w") as log_file,
-        contextlib.redirect_stdout(log := _BuildLog(log_file, terminal)),
-        contextlib.redirect_stderr(log),
-    ):
-        job = defs.resolve_job_def("full_refresh")
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    with _dagster_instance() as instance:
+        tidied = _fail_runs_of_killed_builds(instance)
+        tidied += tidy_interrupted_publishes(paths.published_db(), paths.releases_dir())
+        if tidied:
+            print("\n".join(tidied), flush=True)
+        with (
+            log_path.open("w") as log_file,
+            contextlib.redirect_stdout(log := _BuildLog(log_file, terminal)),
+            contextlib.redirect_stderr(log),
+        ):
+            job = defs.resolve_job_def("full_refresh")
+            tags = {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+            result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags)
     print("\n".join(_summary(job, result, log_path)))
     if result.success:
         print(f"published {paths.published_db()}")

@@ -16,20 +16,25 @@ from dagster import (
     sensor,
 )
 
+from ingest.inbox_files import InboxFileRefused, inbox_entries, read_inbox_file
 from orchestration.jobs import full_refresh_job
 from warehouse import paths
 
-INBOX_PATTERNS = (
-    "statistics/*.csv", "statistics/*.xlsx", "reports/*.txt", "reports/*.review.csv",
-)  # fmt: skip
+INBOX_FILES = (("statistics", (".csv", ".xlsx")), ("reports", (".txt", ".review.csv")))
 
 
 def _inbox_files() -> dict[str, str]:
-    """SHA-256 -> file name of everything in the inbox that a build would load."""
+    """SHA-256 -> file name of everything in the inbox that a build would load. An entry that
+    is not a readable regular file (a FIFO, a link out of the inbox) is left to the build,
+    which quarantines it by name; the sensor never blocks on it."""
     files = {}
-    for pattern in INBOX_PATTERNS:
-        for path in sorted(paths.inbox().glob(pattern)):
-            files.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), path.name)
+    for folder, suffixes in INBOX_FILES:
+        for path in inbox_entries(paths.inbox() / folder, suffixes):
+            try:
+                file = read_inbox_file(path, paths.inbox())
+            except InboxFileRefused:
+                continue
+            files.setdefault(file.sha256, path.name)
     return files
 
 

@@ -10,28 +10,63 @@ from pathlib import Path
 from warehouse import paths
 
 
-def _cmd_build(_: argparse.Namespace) -> int:
+def _cmd_build(args: argparse.Namespace) -> int:
     from orchestration.build import build_and_publish
+    from warehouse.writer_lock import WriterLockTimeout, lock_timeout
 
-    return 0 if build_and_publish() else 1
+    try:
+        timeout = lock_timeout(args.lock_timeout)
+    except ValueError as err:
+        print(f"govmetrics build: {err}", file=sys.stderr)
+        return 2
+    try:
+        return 0 if build_and_publish(timeout) else 1
+    except WriterLockTimeout as err:
+        print(f"govmetrics build: {err}", file=sys.stderr)
+        return 3
 
 
 def _cmd_sql(args: argparse.Namespace) -> int:
-    import duckdb
-
-    from warehouse.formatting import render
-    from warehouse.query import NoPublishedWarehouse, QueryRefused, run_query
-
+    """Every way this ends prints at most one line on stderr, never a traceback."""
     try:
-        result = run_query(args.query, paths.published_db())
-    except (QueryRefused, NoPublishedWarehouse) as err:
+        import duckdb
+
+        from warehouse import query
+        from warehouse.exports import spreadsheet_safe
+        from warehouse.formatting import render
+        from warehouse.snapshot_check import SnapshotTampered
+    except KeyboardInterrupt:
+        print("govmetrics sql: interrupted", file=sys.stderr)
+        return 130
+    try:
+        limits = query.SandboxLimits.from_env(args.timeout)
+        result = query.run_query(args.query, paths.published_db(), limits, stop_on_sigint=True)
+        if args.format == "csv":
+            rows = [
+                tuple(spreadsheet_safe(v) if isinstance(v, str) else v for v in row)
+                for row in result.rows
+            ]
+            result = query.QueryResult(columns=result.columns, rows=rows)
+        print(render(result, args.format))
+    except KeyboardInterrupt:
+        print("govmetrics sql: interrupted", file=sys.stderr)
+        return 130
+    except (query.QueryRefused, query.NoPublishedWarehouse, query.SandboxSettingError) as err:
         print(f"govmetrics sql: {err}", file=sys.stderr)
         return 2
+    except (query.QueryTimedOut, query.QueryOutOfMemory, SnapshotTampered) as err:
+        print(f"govmetrics sql: {err}", file=sys.stderr)
+        return 1
     except duckdb.Error as err:
         message = " ".join(str(err).split())
         print(f"govmetrics sql: {type(err).__name__}: {message}", file=sys.stderr)
         return 1
-    print(render(result, args.format))
+    except BrokenPipeError:
+        raise  # main() handles a reader that left
+    except Exception as err:
+        message = " ".join(str(err).split())
+        print(f"govmetrics sql: unexpected {type(err).__name__}: {message}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -151,6 +186,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from ingest.claim_review import review_path
     from ingest.report_text import UnreadableText, decode_report
     from warehouse.document_check import verify_document
+    from warehouse.snapshot_check import SnapshotTampered, check_snapshot
     from warehouse.verification import NoVerificationChain
 
     published = paths.published_db()
@@ -167,6 +203,13 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    try:
+        warning = check_snapshot(published)
+    except SnapshotTampered as err:
+        print(f"govmetrics verify: {err}", file=sys.stderr)
+        return 1
+    if warning:
+        print(f"govmetrics verify: {warning}", file=sys.stderr)
     report_id = args.report_id or Path(name).stem
     folder = paths.inbox() / "reports" if args.path == "-" else Path(args.path).resolve().parent
     review_file = Path(args.review) if args.review else review_path(folder, report_id)
@@ -262,11 +305,29 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser(
         "build", help="materialise every asset, run the checks, publish a read-only snapshot"
     )
+    build.add_argument(
+        "--lock-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="how long to wait for another build's writer lock before giving up "
+        "(default: GOVMETRICS_LOCK_TIMEOUT, else 600)",
+    )
     build.set_defaults(handler=_cmd_build)
 
     sql = commands.add_parser("sql", help="run a read-only query against the published warehouse")
     sql.add_argument("query", help='SQL text, e.g. "select * from marts.aging_timeseries"')
-    sql.add_argument("--format", choices=FORMATS, default="table")
+    sql.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="csv quotes text cells a spreadsheet would run as formulas with a leading '",
+    )
+    sql.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="stop the query after this long (default: GOVMETRICS_SQL_TIMEOUT, else 30)",
+    )
     sql.set_defaults(handler=_cmd_sql)
 
     extract = commands.add_parser(

@@ -1,16 +1,27 @@
 """Release files: every mart as Parquet and as CSV (UTF-8 with BOM, so Excel shows Chinese), a
-Frictionless Data Package description with Table Schemas, units, sources and licence."""
+Frictionless Data Package description with Table Schemas, units, sources and licence.
+
+CSV cells are made safe for spreadsheets (OWASP's CSV injection guidance): a text cell that
+starts with `=`, `+`, `@`, a tab or a carriage return, or with `-` when the cell is not a plain
+number, is written with a single quote `'` in front, so Excel, LibreOffice and Google Sheets
+show it as text instead of evaluating it as a formula (`=HYPERLINK(...)`, `-2+3+cmd|...`).
+Numeric columns, and text such as `-1.5`, are written as they are. Parquet files and the DuckDB
+snapshot keep the raw value.
+"""
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
-import hashlib
 import json
+import re
+import shutil
 from pathlib import Path
 
 import duckdb
 
 from warehouse import paths
+from warehouse.snapshot_check import file_sha256
 
 # Chinese and English titles of the released marts.
 MART_TITLES = {
@@ -45,12 +56,34 @@ _TABLE_SCHEMA_TYPES = {
 }  # fmt: skip
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+# A cell starting with one of these is read as a formula; `-` too, unless the cell is a number.
+FORMULA_START = r"^[=+@\t\r]"
+PLAIN_NEGATIVE_NUMBER = r"^-(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+_FORMULA_START = re.compile(FORMULA_START)
+_PLAIN_NEGATIVE_NUMBER = re.compile(PLAIN_NEGATIVE_NUMBER)
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A text cell as written to CSV: quoted with `'` when a spreadsheet would evaluate it."""
+    if _FORMULA_START.match(value) or (
+        value.startswith("-") and not _PLAIN_NEGATIVE_NUMBER.match(value)
+    ):
+        return "'" + value
+    return value
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def spreadsheet_safe_sql(column: str) -> str:
+    """The same rule as a DuckDB expression over a text column (the name is quoted here)."""
+    name = _identifier(column)
+    dangerous = (
+        f"regexp_matches({name}, '{FORMULA_START}') or (starts_with({name}, '-')"
+        f" and not regexp_matches({name}, '{PLAIN_NEGATIVE_NUMBER}'))"
+    )
+    return f"case when {dangerous} then chr(39) || {name} else {name} end as {name}"
 
 
 def _dbt_docs() -> dict[str, dict]:
@@ -90,12 +123,30 @@ def _resource(dataset: str, file: Path, release_dir: Path, schema: dict, doc: di
     }
     if fmt == "csv":
         resource |= {"encoding": "utf-8-sig", "bytes": file.stat().st_size,
-                     "hash": f"sha256:{sha256(file)}"}  # fmt: skip
+                     "hash": f"sha256:{file_sha256(file)}"}  # fmt: skip
     else:
         # Frictionless reads Parquet through pandas, which turns a missing integer into NaN, and
         # cannot count its bytes: SHA256SUMS holds the checksum of every file instead.
         resource["schema"] = schema | {"missingValues": ["", "nan", "NaN"]}
     return resource
+
+
+def _write_safe_csv(
+    con: duckdb.DuckDBPyConnection, mart: str, columns: list[tuple[str, str]], target: Path
+) -> None:
+    """Write a mart as CSV with a byte-order mark, text cells made spreadsheet-safe; DuckDB
+    streams the rows (COPY), the mark goes in front by a file copy."""
+    select = ", ".join(
+        spreadsheet_safe_sql(name) if kind == "VARCHAR" else _identifier(name)
+        for name, kind in columns
+    )
+    body = target.with_name(f".{target.name}.body")
+    quoted = str(body).replace("'", "''")
+    con.execute(f"copy (select {select} from marts.{mart}) to '{quoted}' (format csv, header)")
+    with target.open("wb") as out, body.open("rb") as rows:
+        out.write(codecs.BOM_UTF8)
+        shutil.copyfileobj(rows, out)
+    body.unlink()
 
 
 def export_release(snapshot: Path, release_dir: Path, version: str) -> dict:
@@ -116,16 +167,16 @@ def export_release(snapshot: Path, release_dir: Path, version: str) -> dict:
             "select publisher, title, copy_read_at from marts.sources order by source_id"
         ).fetchall()
         for mart in marts:
-            frame = con.sql(f"select * from marts.{mart}").pl()
             columns = con.execute(
                 "select column_name, data_type from information_schema.columns"
                 " where table_schema = 'marts' and table_name = ? order by ordinal_position",
                 [mart],
             ).fetchall()
+            frame = con.sql(f"select * from marts.{mart}").pl()
             doc = docs.get(mart, {})
             schema = {"fields": [_field(name, kind, doc, units) for name, kind in columns]}
             csv_file, parquet_file = data_dir / f"{mart}.csv", data_dir / f"{mart}.parquet"
-            frame.write_csv(csv_file, include_bom=True)
+            _write_safe_csv(con, mart, columns, csv_file)
             frame.write_parquet(parquet_file)
             for file in (csv_file, parquet_file):
                 resources.append(_resource(mart, file, release_dir, schema, doc, frame.height))
@@ -157,7 +208,7 @@ def write_checksums(release_dir: Path) -> Path:
     target = release_dir / "SHA256SUMS"
     files = sorted(p for p in release_dir.rglob("*") if p.is_file() and p != target)
     target.write_text(
-        "".join(f"{sha256(p)}  {p.relative_to(release_dir).as_posix()}\n" for p in files),
+        "".join(f"{file_sha256(p)}  {p.relative_to(release_dir).as_posix()}\n" for p in files),
         encoding="utf-8",
     )
     return target

@@ -5,6 +5,11 @@ beside the others under a temporary name and renamed into place; only then does 
 replace the published file (an atomic rename). A failure at any step leaves the published
 warehouse and the releases as they were. Readers that opened the previous snapshot keep reading
 it (the old file lives on until they close it); nothing writes to a published file in place.
+
+The snapshot's SHA-256, size and mtime are recorded in a sidecar (`govmetrics.duckdb.sha256.json`)
+that readers check. Around the swap the sidecar accepts both the new and the old snapshot, so a
+publish killed between writing the sidecar and renaming the snapshot (or after) leaves a
+snapshot its sidecar accepts. `tidy_interrupted_publishes` clears what a killed publish left.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import uuid
 from pathlib import Path
@@ -19,12 +25,25 @@ from pathlib import Path
 import duckdb
 
 from warehouse.exports import export_release, write_checksums
+from warehouse.snapshot_check import (
+    Fingerprint,
+    SnapshotTampered,
+    file_sha256,
+    fingerprint,
+    matching_fingerprint,
+    read_sidecar,
+    sidecar_path,
+    write_sidecar,
+)
 
 RELEASES_KEPT = int(os.environ.get("GOVMETRICS_RELEASES_KEPT", "5"))
 MANIFEST = "releases.json"
+# Names publishing gives its files: a release version, and the temporary names of a publish.
+VERSION = re.compile(r"\d{8}T\d{12}Z")
+RELEASE_TEMP = re.compile(r"\.(\d{8}T\d{12}Z)\.tmp")
 
 
-def _release_summary(snapshot: Path, version: str) -> dict:
+def _release_summary(snapshot: Path, version: str, created: dt.datetime | None = None) -> dict:
     """Version, time, rows per mart and the data-quality status recorded in the snapshot."""
     with duckdb.connect(str(snapshot), read_only=True) as con:
         marts = [t for (t,) in con.execute(
@@ -43,7 +62,7 @@ def _release_summary(snapshot: Path, version: str) -> dict:
             ).fetchall():
                 key = "passed" if success else ("warned" if severity == "warn" else "failed")
                 checks[key] += count
-    created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    created = (created or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {"version": version, "created": created, "rows": rows, "checks": checks}
 
 
@@ -73,19 +92,112 @@ def list_releases(releases_dir: Path) -> list[dict]:
     return json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else []
 
 
-def _record(releases_dir: Path, summary: dict) -> None:
-    """Add the release to the manifest and delete all but the last RELEASES_KEPT."""
-    releases = [*list_releases(releases_dir), summary]
+def _remove_release(folder: Path) -> None:
+    for file in folder.rglob("*"):
+        os.chmod(file, 0o644 if file.is_file() else 0o755)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write_manifest(releases_dir: Path, releases: list[dict]) -> None:
+    """Write the manifest atomically, keeping (and leaving on disk) the last RELEASES_KEPT."""
     kept, dropped = releases[-RELEASES_KEPT:], releases[:-RELEASES_KEPT]
     for old in dropped:
-        folder = releases_dir / old["version"]
-        for file in folder.rglob("*"):
-            os.chmod(file, 0o644 if file.is_file() else 0o755)
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove_release(releases_dir / old["version"])
     manifest = releases_dir / MANIFEST
     temporary = manifest.with_suffix(".json.tmp")
     temporary.write_text(json.dumps(kept, indent=2), encoding="utf-8")
     os.replace(temporary, manifest)
+
+
+def _record(releases_dir: Path, summary: dict) -> None:
+    """Add the release to the manifest and delete all but the last RELEASES_KEPT."""
+    _write_manifest(releases_dir, [*list_releases(releases_dir), summary])
+
+
+def _release_is_complete(folder: Path) -> bool:
+    """Every file its SHA256SUMS lists is there with that checksum, the snapshot among them."""
+    sums = folder / "SHA256SUMS"
+    if not sums.is_file():
+        return False
+    listed = {}
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        listed[name] = digest
+    return "govmetrics.duckdb" in listed and all(
+        (folder / name).is_file() and file_sha256(folder / name) == digest
+        for name, digest in listed.items()
+    )
+
+
+def _tidy_published(published_db: Path) -> list[str]:
+    done = []
+    temporary = re.compile(
+        rf"\.{re.escape(published_db.name)}\.[0-9a-f]{{32}}\.tmp"
+        rf"|\.{re.escape(sidecar_path(published_db).name)}\.\d+\.tmp"
+    )
+    if published_db.parent.is_dir():
+        for leftover in sorted(published_db.parent.iterdir()):
+            if temporary.fullmatch(leftover.name) and leftover.is_file():
+                leftover.unlink()
+                done.append(f"removed {leftover}, left by an interrupted publish")
+    try:
+        accepted = read_sidecar(published_db)
+    except SnapshotTampered:
+        return done  # readers refuse it and say what to do; a publish rewrites it
+    if accepted and len(accepted) > 1 and published_db.exists():
+        # Killed during the swap: keep only the snapshot that is in place.
+        current = matching_fingerprint(published_db, accepted)
+        if current is not None:
+            write_sidecar(published_db, [current])
+            done.append(
+                f"kept only the checksum of release {current.version} in "
+                f"{sidecar_path(published_db)} (a publish was interrupted during the swap)"
+            )
+    return done
+
+
+def _tidy_releases(releases_dir: Path) -> list[str]:
+    done = []
+    if not releases_dir.is_dir():
+        return done
+    temporary = releases_dir / f"{MANIFEST}.tmp"
+    if temporary.is_file():
+        temporary.unlink()
+        done.append(f"removed {temporary}, left by an interrupted publish")
+    releases = list_releases(releases_dir)
+    listed = {release["version"] for release in releases}
+    changed = False
+    for folder in sorted(releases_dir.iterdir()):
+        if not folder.is_dir():
+            continue
+        if RELEASE_TEMP.fullmatch(folder.name):
+            _remove_release(folder)
+            done.append(f"removed {folder}, a release an interrupted publish left half-written")
+        elif VERSION.fullmatch(folder.name) and folder.name not in listed:
+            if not _release_is_complete(folder):
+                _remove_release(folder)
+                done.append(f"removed {folder}: not in {MANIFEST} and incomplete (SHA256SUMS)")
+                continue
+            created = dt.datetime.strptime(folder.name, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
+            summary = _release_summary(folder / "govmetrics.duckdb", folder.name, created)
+            releases.append(summary)
+            changed = True
+            done.append(f"added release {folder.name} to {MANIFEST} (its checksums verified)")
+    present = [r for r in releases if (releases_dir / r["version"]).is_dir()]
+    for gone in (r for r in releases if r not in present):
+        changed = True
+        done.append(f"dropped release {gone['version']} from {MANIFEST}: its folder is gone")
+    if changed:
+        _write_manifest(releases_dir, sorted(present, key=lambda r: r["version"]))
+    return done
+
+
+def tidy_interrupted_publishes(published_db: Path, releases_dir: Path) -> list[str]:
+    """Clear what killed publishes left: temporary files and folders, a sidecar that still
+    accepts two snapshots, a release folder missing from the manifest (added when its checksums
+    hold, else removed), manifest entries whose folder is gone. Returns one line per change.
+    Call it only under the writer lock, so that no publish is running."""
+    return [*_tidy_published(published_db), *_tidy_releases(releases_dir)]
 
 
 def publish_snapshot(build_db: Path, published_db: Path, releases_dir: Path) -> dict:
@@ -93,6 +205,7 @@ def publish_snapshot(build_db: Path, published_db: Path, releases_dir: Path) -> 
     release summary (version, created, rows per mart, check status)."""
     if not build_db.exists():
         raise FileNotFoundError(f"no build database at {build_db}: run `govmetrics build`")
+    tidy_interrupted_publishes(published_db, releases_dir)
     with duckdb.connect(str(build_db)) as con:
         con.execute("checkpoint")
     published_db.parent.mkdir(parents=True, exist_ok=True)
@@ -104,8 +217,23 @@ def publish_snapshot(build_db: Path, published_db: Path, releases_dir: Path) -> 
         summary = _release_summary(staging, version)
         _write_release(staging, releases_dir, version)
         os.chmod(staging, 0o444)
+        new = fingerprint(staging, version)
+        write_sidecar(published_db, [new, *_previous_fingerprints(published_db)])
         os.replace(staging, published_db)
+        write_sidecar(published_db, [new])
     finally:
         staging.unlink(missing_ok=True)
     _record(releases_dir, summary)
     return summary
+
+
+def _previous_fingerprints(published_db: Path) -> list[Fingerprint]:
+    """What the sidecar accepts of the snapshot about to be replaced (hashed when published
+    by code that wrote no sidecar), so that it stays accepted if the swap never happens."""
+    if not published_db.exists():
+        return []
+    try:
+        accepted = read_sidecar(published_db)
+    except SnapshotTampered:
+        return []
+    return accepted if accepted is not None else [fingerprint(published_db, "unrecorded")]

@@ -1,22 +1,58 @@
-"""Read-only SQL against the published snapshot, with DuckDB's external access disabled."""
+"""Read-only SQL against the published snapshot, with DuckDB's external access disabled.
+
+A query runs in a sandbox with limits: a statement timeout (DuckDB has none, so a watchdog thread
+interrupts the connection), a memory limit with nothing spilled to disk, and a thread limit. The
+limits are set in the connection's configuration, which is then locked, so `SET` cannot raise
+them. Before a snapshot is opened its checksum is checked against the sidecar that publishing
+wrote (`<snapshot>.sha256.json`): size and mtime first, the full SHA-256 only when they differ.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import math
+import os
+import re
+import select
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from warehouse.snapshot_check import check_snapshot
+
 # Statement types a researcher may run; anything else (writes, ATTACH, SET, COPY ...) is refused.
 READ_ONLY_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
 
+DEFAULT_TIMEOUT_S = 30.0
+DEFAULT_MEMORY_LIMIT = "2GiB"
+DEFAULT_THREADS = 2
+_MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(B|[KMGT]i?B)", re.IGNORECASE)
+
 
 class QueryRefused(ValueError):
-    """The query is not a read-only statement."""
+    """The query is not a read-only statement, or not valid query text."""
 
 
 class NoPublishedWarehouse(FileNotFoundError):
     """Nothing has been published yet."""
+
+
+class SandboxSettingError(ValueError):
+    """A limit set in the environment or on the command line is not valid."""
+
+
+class QueryTimedOut(RuntimeError):
+    """The query ran longer than the statement timeout and was interrupted."""
+
+
+class QueryOutOfMemory(RuntimeError):
+    """The query needed more memory than the sandbox's memory limit."""
 
 
 @dataclass(frozen=True)
@@ -25,12 +61,62 @@ class QueryResult:
     rows: list[tuple]
 
 
-def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """Open a snapshot read-only; the query cannot read or write files or load extensions."""
+@dataclass(frozen=True)
+class SandboxLimits:
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+    threads: int = DEFAULT_THREADS
+
+    @classmethod
+    def from_env(cls, timeout_s: float | None = None) -> SandboxLimits:
+        """Limits from GOVMETRICS_SQL_TIMEOUT, _MEMORY_LIMIT and _THREADS; `timeout_s` (the
+        `--timeout` option) wins over the environment."""
+        if timeout_s is None:
+            timeout_s = _positive("GOVMETRICS_SQL_TIMEOUT", float, DEFAULT_TIMEOUT_S)
+        elif not 0 < timeout_s < math.inf:
+            raise SandboxSettingError(f"--timeout {timeout_s}: give a number of seconds above 0")
+        memory_limit = (
+            os.environ.get("GOVMETRICS_SQL_MEMORY_LIMIT", "").strip() or DEFAULT_MEMORY_LIMIT
+        )
+        if not _MEMORY_LIMIT.fullmatch(memory_limit):
+            raise SandboxSettingError(
+                f"GOVMETRICS_SQL_MEMORY_LIMIT={memory_limit!r}: give a size such as 2GiB or 500MB"
+            )
+        threads = int(_positive("GOVMETRICS_SQL_THREADS", int, DEFAULT_THREADS))
+        return cls(timeout_s=timeout_s, memory_limit=memory_limit, threads=threads)
+
+
+def _positive(variable: str, parse: type[int] | type[float], default: float) -> float:
+    """A positive, finite number from the environment (the default when unset or empty)."""
+    text = os.environ.get(variable, "").strip()
+    if not text:
+        return default
+    try:
+        value = parse(text)
+    except ValueError:
+        value = 0
+    if not 0 < value < math.inf:
+        unit = "a number of seconds" if parse is float else "a whole number"
+        raise SandboxSettingError(f"{variable}={text!r}: give {unit} above 0")
+    return value
+
+
+# --- the sandbox --------------------------------------------------------------------------------
+
+
+def connect_read_only(
+    db_path: Path, limits: SandboxLimits | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open a snapshot read-only after checking it; the query cannot read or write files, load
+    extensions, or change the limits."""
     if not db_path.exists():
         raise NoPublishedWarehouse(
             f"no published warehouse at {db_path}: run `make run` or `govmetrics build` first"
         )
+    warning = check_snapshot(db_path)
+    if warning:
+        print(f"govmetrics: {warning}", file=sys.stderr)
+    limits = limits or SandboxLimits()
     return duckdb.connect(
         str(db_path),
         read_only=True,
@@ -38,12 +124,38 @@ def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
             "enable_external_access": False,
             "autoload_known_extensions": False,
             "autoinstall_known_extensions": False,
+            "memory_limit": limits.memory_limit,
+            "threads": limits.threads,
+            # Nothing spills to disk: a query over the limit fails instead of filling the disk
+            # (and readers never share a temporary folder beside the snapshot).
+            "temp_directory": "",
             "lock_configuration": True,
         },
     )
 
 
+def check_query_text(sql: str) -> None:
+    """Refuse text DuckDB cannot take: not valid UTF-8 (a shell passes undecodable bytes as lone
+    surrogates) or a NUL character."""
+    try:
+        sql.encode("utf-8")
+    except UnicodeEncodeError as err:
+        code = ord(sql[err.start])
+        # A shell's undecodable byte b arrives as U+DC00 + b (Python's surrogateescape).
+        what = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
+        raise QueryRefused(
+            f"refused: the query is not valid UTF-8 text ({what} at character {err.start + 1});"
+            " save or type it as UTF-8"
+        ) from None
+    if "\x00" in sql:
+        raise QueryRefused(
+            f"refused: the query contains a NUL character at character {sql.index(chr(0)) + 1};"
+            " remove it"
+        )
+
+
 def check_read_only(sql: str) -> None:
+    check_query_text(sql)
     statements = duckdb.extract_statements(sql)
     if not statements:
         raise QueryRefused("refused: the query is empty")
@@ -53,10 +165,75 @@ def check_read_only(sql: str) -> None:
             raise QueryRefused(f"refused: only read-only SELECT queries are allowed, got {kind}")
 
 
-def run_query(sql: str, db_path: Path) -> QueryResult:
-    """Run one or more read-only statements; the result of the last one is returned."""
+@contextlib.contextmanager
+def _watchdog(
+    con: duckdb.DuckDBPyConnection, timeout_s: float, stop_on_sigint: bool
+) -> Iterator[dict[str, bool]]:
+    """Interrupt the connection after `timeout_s`, or (from the main thread, if asked) on
+    Ctrl-C, which DuckDB does not notice while it runs; yields which of the two happened."""
+    fired = {"timeout": False, "sigint": False}
+    wake_read, wake_write = socket.socketpair()
+    wake_write.setblocking(False)
+    done = threading.Event()
+    previous_fd = None
+    if stop_on_sigint and threading.current_thread() is threading.main_thread():
+        # Python's C signal handler writes the signal number here from whatever thread it runs in.
+        previous_fd = signal.set_wakeup_fd(wake_write.fileno(), warn_on_full_buffer=False)
+
+    def watch() -> None:
+        ready, _, _ = select.select([wake_read], [], [], timeout_s)
+        if done.is_set():
+            return
+        fired["sigint" if ready else "timeout"] = True
+        con.interrupt()
+
+    watcher = threading.Thread(target=watch, name="govmetrics-sql-watchdog", daemon=True)
+    watcher.start()
+    try:
+        yield fired
+    finally:
+        done.set()
+        if previous_fd is not None:
+            signal.set_wakeup_fd(previous_fd)
+        wake_write.send(b"\0")
+        watcher.join()
+        wake_read.close()
+        wake_write.close()
+
+
+def run_query(
+    sql: str,
+    db_path: Path,
+    limits: SandboxLimits | None = None,
+    *,
+    stop_on_sigint: bool = False,
+) -> QueryResult:
+    """Run one or more read-only statements within the limits; the result of the last one is
+    returned. The timeout covers executing and fetching. With `stop_on_sigint` (the CLI), Ctrl-C
+    stops a running query and raises KeyboardInterrupt."""
     check_read_only(sql)
-    with connect_read_only(db_path) as con:
-        relation = con.execute(sql)
-        columns = [d[0] for d in relation.description or []]
-        return QueryResult(columns=columns, rows=relation.fetchall())
+    limits = limits or SandboxLimits()
+    with (
+        connect_read_only(db_path, limits) as con,
+        _watchdog(con, limits.timeout_s, stop_on_sigint) as fired,
+    ):
+        try:
+            relation = con.execute(sql)
+            columns = [d[0] for d in relation.description or []]
+            rows = relation.fetchall()
+        except duckdb.InterruptException:
+            if fired["sigint"]:
+                raise KeyboardInterrupt from None
+            if fired["timeout"]:
+                raise QueryTimedOut(
+                    f"the query ran longer than {limits.timeout_s:g} s and was stopped "
+                    "(set --timeout or GOVMETRICS_SQL_TIMEOUT)"
+                ) from None
+            raise
+        except duckdb.OutOfMemoryException as err:
+            reason = str(err).splitlines()[0]
+            raise QueryOutOfMemory(
+                f"the query needed more memory than the limit of {limits.memory_limit} and was "
+                f"stopped (set GOVMETRICS_SQL_MEMORY_LIMIT, e.g. 4GiB): {reason}"
+            ) from None
+        return QueryResult(columns=columns, rows=rows)

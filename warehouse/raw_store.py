@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from ingest.contracts import rejection_message
+from ingest.contracts import QUARANTINE_SCHEMA, rejection_message
 
 _LOAD_LOG_DDL = """
 create table if not exists raw.load_log (
@@ -185,6 +185,29 @@ def append_rows(
         con.unregister("incoming")
         con.unregister("incoming_rejected")
     return LoadOutcome(source_name, False, valid.height, quarantine.height)
+
+
+REMOVED = "removed"  # the file hash of a load that records a file's removal from the inbox
+
+
+def present_files(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    """Files whose latest load into `table` is content, not a removal."""
+    ensure_raw_schema(con)
+    rows = con.execute(
+        "select source_file from raw.load_log where table_name = ?"
+        " qualify row_number() over (partition by source_file"
+        " order by loaded_at desc, load_id desc) = 1 and file_hash <> ?",
+        [table, REMOVED],
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def record_removals(con: duckdb.DuckDBPyConnection, table: str, names: set[str]) -> None:
+    """Log a load with no rows for each file that left the inbox: staging reads the latest load
+    of each file, so the file's rows leave staging and the marts; `raw` keeps its history."""
+    empty = pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    for name in sorted(names):
+        append_rows(con, table, name, REMOVED, pl.DataFrame(), empty, REMOVED)
 
 
 def current_quarantine(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

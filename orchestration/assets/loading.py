@@ -1,10 +1,21 @@
-"""What every ingest asset reports: a summary of its loads, its rejections, its quarantine check."""
+"""What every ingest asset reports: a summary of its loads, its rejections, its quarantine check;
+and how an inbox file that cannot be read, or that left the inbox, is recorded."""
 
+import hashlib
+
+import duckdb
+import polars as pl
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, AssetKey
 
-from ingest.contracts import ParsedFile, rejection_message
+from ingest.contracts import ParsedFile, Rejection, quarantine_frame, rejection_message
 from orchestration.resources import WarehouseResource
-from warehouse.raw_store import LoadOutcome, current_quarantine
+from warehouse.raw_store import (
+    LoadOutcome,
+    append_rows,
+    current_quarantine,
+    present_files,
+    record_removals,
+)
 
 
 def quarantine_check(warehouse: WarehouseResource, table: str, asset_key: AssetKey):
@@ -33,7 +44,47 @@ def load_summary(outcomes: list[LoadOutcome]) -> dict:
 
 
 def log_rejections(context: AssetExecutionContext, parsed: ParsedFile) -> None:
-    for row in parsed.quarantine.iter_rows(named=True):
-        context.log.warning(
-            rejection_message(row["source_file"], row["line"], row["field"], row["reason"])
-        )
+    """One line per file, however many rows it lost: the rows are in raw.quarantine."""
+    rejected = parsed.quarantine
+    if rejected.is_empty():
+        return
+    first = rejected.row(0, named=True)
+    message = rejection_message(*(first[k] for k in ("source_file", "line", "field", "reason")))
+    if rejected.height == 1:
+        context.log.warning(message)
+        return
+    context.log.warning(
+        f"{first['source_file']}: {rejected.height} rows quarantined (first: {message}); "
+        "all in staging.stg_raw__quarantine"
+    )
+
+
+def record_refused_file(
+    context: AssetExecutionContext,
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    name: str,
+    reason: str,
+    contract_hash: str,
+) -> LoadOutcome:
+    """An inbox file that cannot be read becomes one quarantine row naming it and the reason;
+    the other files still load."""
+    context.log.warning(rejection_message(name, None, "file", reason))
+    rejection = quarantine_frame([Rejection(name, None, "file", None, reason)])
+    digest = hashlib.sha256(f"refused\0{reason}".encode()).hexdigest()
+    return append_rows(con, table, name, digest, pl.DataFrame(), rejection, contract_hash)
+
+
+def retire_removed_files(
+    context: AssetExecutionContext,
+    con: duckdb.DuckDBPyConnection,
+    tables: tuple[str, ...],
+    present: set[str],
+) -> None:
+    """Files loaded into `tables[0]` that are no longer in the inbox leave every one of `tables`
+    (the inbox is the truth; `raw` keeps their history)."""
+    gone = present_files(con, tables[0]) - present
+    for table in tables:
+        record_removals(con, table, gone)
+    for name in sorted(gone):
+        context.log.info(f"{name}: no longer in the inbox; its rows leave staging and the marts")

@@ -1,6 +1,9 @@
 """Ingest assets for the public-statistics layer: the source registry, transcribed official
 observations and NBS data-portal exports."""
 
+from pathlib import Path
+
+import duckdb
 import polars as pl
 from dagster import (
     AssetCheckSpec,
@@ -11,7 +14,8 @@ from dagster import (
 )
 
 from ingest.contracts import QUARANTINE_SCHEMA
-from ingest.nbs_export import load_nbs_labels, read_nbs_export
+from ingest.inbox_files import InboxFileRefused, inbox_entries, read_inbox_file
+from ingest.nbs_export import NbsLabels, load_nbs_labels, read_nbs_export
 from ingest.official_observations import (
     OBSERVATION_SCHEMA,
     ReferenceCodes,
@@ -19,17 +23,30 @@ from ingest.official_observations import (
     read_observation_file,
 )
 from ingest.source_registry import CONTRACT_FINGERPRINT, read_source_registry
-from orchestration.assets.loading import load_summary, log_rejections, quarantine_check
+from orchestration.assets.loading import (
+    load_summary,
+    log_rejections,
+    quarantine_check,
+    record_refused_file,
+    retire_removed_files,
+)
 from orchestration.resources import WarehouseResource
 from warehouse import paths
-from warehouse.raw_store import append_load, ensure_raw_table
+from warehouse.raw_store import (
+    LoadOutcome,
+    append_load,
+    append_rows,
+    ensure_raw_table,
+    present_files,
+    record_removals,
+)
 
 REGISTRY_FILE = paths.INGEST_DATA_DIR / "source_documents.csv"
 OBSERVATIONS_DIR = paths.INGEST_DATA_DIR / "observations"
 REGISTRY_KEY = AssetKey(["raw", "registry_sources"])
 OBSERVATIONS_KEY = AssetKey(["raw", "official_observations"])
 NBS_EXPORTS_KEY = AssetKey(["raw", "nbs_exports"])
-EXPORT_SUFFIXES = {".csv", ".xlsx"}
+EXPORT_SUFFIXES = (".csv", ".xlsx")
 
 
 def _reference_codes() -> ReferenceCodes:
@@ -90,6 +107,9 @@ def official_observations(context: AssetExecutionContext, warehouse: WarehouseRe
                     codes.fingerprint(),
                 )
             )
+        # A transcription file deleted from the repository leaves staging too.
+        present = {outcome.source_file for outcome in outcomes}
+        retire_removed_files(context, con, ("official_observations",), present)
     yield MaterializeResult(metadata=load_summary(outcomes))
     yield quarantine_check(warehouse, "official_observations", OBSERVATIONS_KEY)
 
@@ -101,37 +121,72 @@ def official_observations(context: AssetExecutionContext, warehouse: WarehouseRe
     kinds={"python", "duckdb"},
     description=(
         "Exports of the NBS data portal dropped into inbox/statistics/ (CSV or XLSX, GBK or "
-        "UTF-8), as long observations. Each export is registered as its own source document."
+        "UTF-8), as long observations. Each export is registered as its own source document. "
+        "Each file is read on its own: one that cannot be read is quarantined by name, the same "
+        "content under a second name loads once, and a file removed from the inbox leaves "
+        "staging at the next build."
     ),
     check_specs=[AssetCheckSpec("no_rows_quarantined", asset=NBS_EXPORTS_KEY)],
 )
 def nbs_exports(context: AssetExecutionContext, warehouse: WarehouseResource):
     codes = _reference_codes()
     labels = load_nbs_labels(paths.DBT_SEEDS_DIR)
-    folder = paths.inbox() / "statistics"
-    files = sorted(p for p in folder.glob("*") if p.suffix.lower() in EXPORT_SUFFIXES)
+    fingerprint = codes.fingerprint()
     outcomes = []
-    no_rejections = pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    loaded_under: dict[str, str] = {}  # content hash -> the name it loaded under
+    present: set[str] = set()
     with warehouse.connect() as con:
         ensure_raw_table(con, "nbs_exports", pl.DataFrame(schema=OBSERVATION_SCHEMA))
-        for path in files:
+        for path in inbox_entries(paths.inbox() / "statistics", EXPORT_SUFFIXES):
             name = paths.display_path(path)
-            export = read_nbs_export(path, codes, labels, name)
-            log_rejections(context, export.parsed)
-            fingerprint = codes.fingerprint()
-            append_load(
-                con, "registry_sources", path, name, export.source, no_rejections, fingerprint
-            )
+            present.add(name)
             outcomes.append(
-                append_load(
-                    con,
-                    "nbs_exports",
-                    path,
-                    name,
-                    export.parsed.valid,
-                    export.parsed.quarantine,
-                    fingerprint,
-                )
+                _load_export(context, con, path, name, codes, labels, fingerprint, loaded_under)
             )
+        retire_removed_files(context, con, ("nbs_exports", "registry_sources"), present)
     yield MaterializeResult(metadata=load_summary(outcomes))
     yield quarantine_check(warehouse, "nbs_exports", NBS_EXPORTS_KEY)
+
+
+def _load_export(
+    context: AssetExecutionContext,
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    name: str,
+    codes: ReferenceCodes,
+    labels: NbsLabels,
+    fingerprint: str,
+    loaded_under: dict[str, str],
+) -> LoadOutcome:
+    """Load one export, or record why it was not loaded; nothing it holds stops the others."""
+    try:
+        file = read_inbox_file(path, paths.inbox())
+    except InboxFileRefused as err:
+        record_removals(con, "registry_sources", {name} & present_files(con, "registry_sources"))
+        return record_refused_file(context, con, "nbs_exports", name, str(err), fingerprint)
+    first = loaded_under.setdefault(file.sha256, name)
+    if first != name:
+        record_removals(con, "registry_sources", {name} & present_files(con, "registry_sources"))
+        reason = f"the same content as {first}, which is loaded: a copy loads once"
+        return record_refused_file(
+            context, con, "nbs_exports", name, reason, f"{fingerprint}:copy of {first}"
+        )
+    try:
+        export = read_nbs_export(file.data, path.suffix, codes, labels, name)
+    except Exception as err:  # one file's surprise must not stop the others; it is named
+        reason = f"could not be read ({type(err).__name__}: {' '.join(str(err).split())[:300]})"
+        return record_refused_file(context, con, "nbs_exports", name, reason, fingerprint)
+    log_rejections(context, export.parsed)
+    no_rejections = pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    append_rows(
+        con, "registry_sources", name, file.sha256, export.source, no_rejections, fingerprint
+    )
+    return append_rows(
+        con,
+        "nbs_exports",
+        name,
+        file.sha256,
+        export.parsed.valid,
+        export.parsed.quarantine,
+        fingerprint,
+    )

@@ -46,6 +46,9 @@ def dq_results(context: AssetExecutionContext, warehouse: WarehouseResource):
     for suite in SUITE_NAMES:
         suite_failed = failed.filter(failed["suite"] == suite)
         errors = suite_failed.filter(suite_failed["severity"] == ERROR)
+        blocking = [_blocking_message(error) for error in errors.iter_rows(named=True)]
+        for message in blocking:
+            context.log.error(message)
         yield AssetCheckResult(
             asset_key=DQ_KEY,
             check_name=f"{suite}_suite",
@@ -55,5 +58,15 @@ def dq_results(context: AssetExecutionContext, warehouse: WarehouseResource):
                 "failed_expectations": ", ".join(suite_failed["expectation"]) or "none",
                 "offending_keys": "; ".join(k for k in suite_failed["offending_keys"] if k)
                 or "none",
+                "blocking": "\n".join(blocking) or "none",
             },
         )
+
+
+def _blocking_message(error: dict) -> str:
+    """What blocks publishing and how to unblock it: the offending keys name their files."""
+    return (
+        f"publishing blocked by {error['suite']}.{error['expectation']}: "
+        f"{error['offending_keys']}. Fix or remove the file named (a file in the inbox: move it "
+        "out of the inbox), then run `govmetrics build` again; `govmetrics dq` shows the details"
+    )

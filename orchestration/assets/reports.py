@@ -1,7 +1,10 @@
 """Ingest assets for reports: claim registers, and the quantities of report texts in the inbox."""
 
 import hashlib
+from dataclasses import dataclass
+from pathlib import Path
 
+import duckdb
 import polars as pl
 from dagster import (
     AssetCheckResult,
@@ -27,23 +30,25 @@ from ingest.claim_register import (
     report_id_of,
 )
 from ingest.claim_review import review_path
-from ingest.contracts import (
-    QUARANTINE_SCHEMA,
-    Rejection,
-    quarantine_frame,
-    rejection_message,
-)
+from ingest.contracts import QUARANTINE_SCHEMA, ParsedFile, Rejection, quarantine_frame
+from ingest.inbox_files import InboxFile, InboxFileRefused, inbox_entries, read_inbox_file
 from ingest.official_observations import load_reference_codes
 from ingest.report_text import UnreadableText, decode_report
-from orchestration.assets.loading import log_rejections, quarantine_check
+from orchestration.assets.loading import (
+    log_rejections,
+    quarantine_check,
+    record_refused_file,
+    retire_removed_files,
+)
 from orchestration.resources import WarehouseResource
 from warehouse import paths
-from warehouse.raw_store import append_load, ensure_raw_table
+from warehouse.raw_store import append_load, append_rows, ensure_raw_table
 
 REPORTS_FILE = paths.REGISTERS_DIR / "reports.csv"
 CLAIMS_KEY = AssetKey(["raw", "report_claims"])
 QUANTITIES_KEY = AssetKey(["raw", "report_quantities"])
 AUTOMATIC_KEY = AssetKey(["raw", "report_automatic_claims"])
+AUTOMATIC_TABLE = "report_automatic_claims"
 # The seeds automatic claims are made from besides the text: a change re-links every text.
 _LINKER_SEEDS = (
     "indicator_terms.csv",
@@ -103,22 +108,56 @@ def report_claims(context: AssetExecutionContext, warehouse: WarehouseResource):
     yield quarantine_check(warehouse, "report_claims", CLAIMS_KEY)
 
 
-def _report_texts(reports: list[dict]) -> dict[str, object]:
+@dataclass(frozen=True)
+class InboxTexts:
+    """The report texts of inbox/reports/: readable ones by report id, refused ones by name."""
+
+    texts: dict[str, InboxFile]
+    refused: dict[str, str]
+
+    def names(self) -> set[str]:
+        return {paths.display_path(file.path) for file in self.texts.values()}
+
+
+def _report_texts(reports: list[dict]) -> InboxTexts:
     """inbox/reports/*.txt by report id: the file named `<report_id>.txt`, or the file whose
-    SHA-256 is the one the register was made against."""
-    texts = {}
-    for path in sorted((paths.inbox() / "reports").glob("*.txt")):
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        texts[report_id_of(digest, path.stem, reports)] = path
-    return texts
+    SHA-256 is the one the register was made against. A file that is not a readable regular
+    file, or a copy of one already read, is refused with the reason."""
+    texts: dict[str, InboxFile] = {}
+    refused: dict[str, str] = {}
+    read_as: dict[str, str] = {}  # content hash -> the name it was read under
+    for path in inbox_entries(paths.inbox() / "reports", (".txt",)):
+        name = paths.display_path(path)
+        try:
+            file = read_inbox_file(path, paths.inbox())
+        except InboxFileRefused as err:
+            refused[name] = str(err)
+            continue
+        first = read_as.setdefault(file.sha256, name)
+        if first != name:
+            refused[name] = f"the same content as {first}, which is read: a copy is read once"
+            continue
+        texts[report_id_of(file.sha256, path.stem, reports)] = file
+    return InboxTexts(texts, refused)
 
 
-def _read_text(path) -> tuple[str | None, str | None]:
+def _read_text(file: InboxFile) -> tuple[str | None, str | None]:
     """(text, None), or (None, why not) for a file that is no text this project reads."""
     try:
-        return decode_report(path.read_bytes())[0], None
-    except (OSError, UnreadableText) as err:
+        return decode_report(file.data)[0], None
+    except UnreadableText as err:
         return None, str(err)
+
+
+def _review_file(path: Path) -> tuple[Path | None, str | None]:
+    """The review file beside a text, when there is one and it is a readable regular file."""
+    if not path.exists() and not path.is_symlink():
+        return None, None
+    try:
+        read_inbox_file(path, paths.inbox())
+    except InboxFileRefused as err:
+        return None, str(err)
+    return path, None
 
 
 def _checks(reconciled: dict[str, Reconciliation]) -> list[AssetCheckResult]:
@@ -179,29 +218,33 @@ def report_quantities(context: AssetExecutionContext, warehouse: WarehouseResour
     with warehouse.connect() as con:
         ensure_raw_table(con, "report_quantities", pl.DataFrame(schema=QUANTITY_SCHEMA))
         ensure_raw_table(con, "report_register_checks", pl.DataFrame(schema=CHECK_SCHEMA))
-        for report_id, path in _report_texts(reports).items():
+        inbox_texts = _report_texts(reports)
+        for report_id, file in inbox_texts.texts.items():
             registered = report_id in known and _claims_file(report_id).exists()
             claims = _register(report_id).valid if registered else pl.DataFrame(schema=CLAIM_SCHEMA)
             exclusions = read_exclusions(paths.exclusions_file(report_id))
-            text, unreadable = _read_text(path)
+            name = paths.display_path(file.path)
+            text, unreadable = _read_text(file)
             if text is None:
-                context.log.warning(f"{paths.display_path(path)}: {unreadable}: not read")
+                context.log.warning(f"{name}: {unreadable}: not read")
                 continue
             result = reconcile(report_id, text, claims, exclusions)
             reconciled[report_id] = result
-            name = paths.display_path(path)
             # A changed register or exclusion list means the same text is reconciled again.
             fingerprint = hashlib.sha256(
                 b"".join(p.read_bytes() for p in _register_files(report_id) if p.exists())
             ).hexdigest()
-            append_load(con, "report_quantities", path, name, result.quantities,
-                        no_rejections, fingerprint)  # fmt: skip
-            append_load(con, "report_register_checks", path, name, result.register_check,
-                        no_rejections, fingerprint)  # fmt: skip
+            for table, frame in (
+                ("report_quantities", result.quantities),
+                ("report_register_checks", result.register_check),
+            ):
+                append_rows(con, table, name, file.sha256, frame, no_rejections, fingerprint)
             context.log.info(
                 f"{name}: {result.quantities.height} quantities, "
                 f"{result.accounted_share:.1%} accounted for"
             )
+        tables = ("report_quantities", "report_register_checks")
+        retire_removed_files(context, con, tables, inbox_texts.names())
     yield MaterializeResult(metadata={"report_texts": len(reconciled)})
     yield from _checks(reconciled)
 
@@ -214,8 +257,8 @@ def _linker_inputs() -> bytes:
     return b"\0".join(file.read_bytes() for file in files)
 
 
-def _linker_fingerprint(inputs: bytes, review_file) -> str:
-    review = review_file.read_bytes() if review_file.exists() else b""
+def _linker_fingerprint(inputs: bytes, review_file: Path | None) -> str:
+    review = review_file.read_bytes() if review_file is not None else b""
     return hashlib.sha256(inputs + b"\0" + review).hexdigest()
 
 
@@ -235,51 +278,57 @@ def report_automatic_claims(context: AssetExecutionContext, warehouse: Warehouse
     reports = {row["report_id"]: row for row in read_reports(REPORTS_FILE).valid.to_dicts()}
     lexicon = Lexicon.from_seeds(paths.DBT_SEEDS_DIR)
     inputs = _linker_inputs()
+    inputs_hash = hashlib.sha256(inputs).hexdigest()
     checked = 0
     with warehouse.connect() as con:
-        ensure_raw_table(con, "report_automatic_claims", pl.DataFrame(schema=AUTO_CLAIM_SCHEMA))
-        for report_id, path in _report_texts(list(reports.values())).items():
+        ensure_raw_table(con, AUTOMATIC_TABLE, pl.DataFrame(schema=AUTO_CLAIM_SCHEMA))
+        inbox_texts = _report_texts(list(reports.values()))
+        for name, reason in inbox_texts.refused.items():
+            record_refused_file(context, con, AUTOMATIC_TABLE, name, reason, inputs_hash)
+        for report_id, file in inbox_texts.texts.items():
             if _claims_file(report_id).exists():
                 continue
-            listed = reports.get(report_id)
-            reference = None
-            if listed:
-                reference = reference_of_listed(listed["date_published"], listed["data_as_of"])
-            basis = "the report list's date (reports.csv)" if reference else ""
-            review_file = review_path(path.parent, report_id)
-            name = paths.display_path(path)
-            fingerprint = _linker_fingerprint(inputs, review_file)
-            text, unreadable = _read_text(path)
-            if text is None:
-                rejection = Rejection(name, 1, "text", None, unreadable)
-                append_load(
-                    con,
-                    "report_automatic_claims",
-                    path,
-                    name,
-                    pl.DataFrame(schema=AUTO_CLAIM_SCHEMA),
-                    quarantine_frame([rejection]),
-                    fingerprint,
-                )
-                context.log.warning(rejection_message(name, 1, "text", unreadable))
-                continue
-            result = build_automatic_claims(
-                text, report_id, lexicon, name, reference, basis, review_file
-            )
-            append_load(
-                con,
-                "report_automatic_claims",
-                path,
-                name,
-                result.claims,
-                result.quarantine,
-                fingerprint,
-            )
-            linked = result.claims.filter(pl.col("indicator_code").is_not_null()).height
-            context.log.info(
-                f"{name}: {result.claims.height} automatic claims, {linked} linked to an "
-                f"indicator, read as of {result.reference_date} ({result.reference_basis})"
-            )
-            checked += 1
+            if _link_text(context, con, report_id, file, reports.get(report_id), lexicon, inputs):
+                checked += 1
+        retire_removed_files(
+            context, con, (AUTOMATIC_TABLE,), inbox_texts.names() | set(inbox_texts.refused)
+        )
     yield MaterializeResult(metadata={"report_texts_checked": checked})
-    yield quarantine_check(warehouse, "report_automatic_claims", AUTOMATIC_KEY)
+    yield quarantine_check(warehouse, AUTOMATIC_TABLE, AUTOMATIC_KEY)
+
+
+def _link_text(
+    context: AssetExecutionContext,
+    con: duckdb.DuckDBPyConnection,
+    report_id: str,
+    file: InboxFile,
+    listed: dict | None,
+    lexicon: Lexicon,
+    inputs: bytes,
+) -> bool:
+    """Link one text's claims (its review decisions applied); False when it is no text."""
+    reference = None
+    if listed:
+        reference = reference_of_listed(listed["date_published"], listed["data_as_of"])
+    basis = "the report list's date (reports.csv)" if reference else ""
+    name = paths.display_path(file.path)
+    review_file, review_refused = _review_file(review_path(file.path.parent, report_id))
+    fingerprint = _linker_fingerprint(inputs, review_file)
+    text, unreadable = _read_text(file)
+    if text is None:
+        record_refused_file(context, con, AUTOMATIC_TABLE, name, unreadable, fingerprint)
+        return False
+    result = build_automatic_claims(text, report_id, lexicon, name, reference, basis, review_file)
+    quarantine = result.quarantine
+    if review_refused:
+        review_name = paths.display_path(review_path(file.path.parent, report_id))
+        refusal = quarantine_frame([Rejection(review_name, None, "file", None, review_refused)])
+        quarantine = pl.concat([quarantine, refusal])
+    append_rows(con, AUTOMATIC_TABLE, name, file.sha256, result.claims, quarantine, fingerprint)
+    log_rejections(context, ParsedFile(result.claims, quarantine))
+    linked = result.claims.filter(pl.col("indicator_code").is_not_null()).height
+    context.log.info(
+        f"{name}: {result.claims.height} automatic claims, {linked} linked to an "
+        f"indicator, read as of {result.reference_date} ({result.reference_basis})"
+    )
+    return True

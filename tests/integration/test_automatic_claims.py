@@ -58,7 +58,7 @@ def test_an_unreadable_report_is_quarantined_and_the_build_goes_on(home_copy):
         home_copy,
         "select source_file, field, reason from raw.quarantine"
         " where table_name = 'report_automatic_claims'",
-    ) == [(str(inbox / "broken.txt"), "text", "binary data, not a text file (expected UTF-8, "
+    ) == [(str(inbox / "broken.txt"), "file", "binary data, not a text file (expected UTF-8, "
            "UTF-16 with a byte-order mark, or GB18030/GBK)")]  # fmt: skip
     assert query(
         home_copy,

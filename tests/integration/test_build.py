@@ -87,15 +87,11 @@ def test_a_rebuild_with_unchanged_files_appends_nothing_to_raw(home_copy):
 def test_a_failing_error_test_blocks_publishing_and_keeps_the_previous_snapshot(home_copy, capsys):
     published = home_copy / "published" / "govmetrics.duckdb"
     before = file_digest(published)
-    # A load whose share is impossible: ingest accepts the number, dbt's range test must not.
+    # An impossible share written straight into a file's current load: ingest would have
+    # refused it, dbt's range test must not let it through either.
     with duckdb.connect(str(home_copy / "build" / "govmetrics.duckdb")) as con:
         con.execute(
-            "insert into raw.load_log values ('99990101T000000000000-bad', "
-            "'official_observations', 'tests/bad.csv', 'x', 'x', now(), 1, 0)"
-        )
-        con.execute(
             "insert into raw.official_observations by name select * replace ("
-            "'99990101T000000000000-bad' as _load_id, 'tests/bad.csv' as _source_file, "
             "120.0 as value, '120%' as value_as_written, date '2030-12-31' as as_of) "
             "from raw.official_observations "
             "where indicator_code = 'pop_60_plus_share' limit 1"

@@ -203,7 +203,7 @@ def test_nbs_exports_in_the_inbox_load_and_their_bad_rows_are_quarantined(home_c
         " where source_file like '%province_malformed_gb18030.csv' order by line",
     )
     assert quarantined == [
-        (6, "地区", "unknown region name"),
+        (6, "地区", "unknown region name: map it in dbt_project/seeds/nbs_region_names.csv"),
         (7, "2023年", "not a number"),
         (8, "2022年", "not a number"),
     ]

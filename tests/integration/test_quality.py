@@ -14,7 +14,6 @@ from orchestration.build import build_and_publish
 from tests.integration.published import published_rows
 
 GOVMETRICS = str(Path(sys.executable).parent / "govmetrics")
-BAD_LOAD = "99990101T000000000000-dq"
 
 
 def latest_results(home):
@@ -41,16 +40,12 @@ def test_clean_data_passes_every_error_check_and_flags_the_report(built_home):
 
 
 def _inject(con, rows: list[tuple[str, str, str, str]]) -> None:
-    """Append a load of observations (indicator, geo, as_of, value_as_written) to raw."""
-    con.execute(
-        f"insert into raw.load_log values ('{BAD_LOAD}', 'official_observations',"
-        " 'tests/dq.csv', 'x', 'x', now(), 1, 0)"
-    )
+    """Write observations (indicator, geo, as_of, value) straight into the current load of a
+    transcription file, as if its contract had let them through."""
     template = (
         "insert into raw.official_observations by name select * replace ("
-        f"'{BAD_LOAD}' as _load_id, 'tests/dq.csv' as _source_file, ? as indicator_code,"
-        " ? as geo_code, cast(? as date) as as_of, ? as value_as_written, ? as value,"
-        " ? as lower, ? as upper) from raw.official_observations"
+        " ? as indicator_code, ? as geo_code, cast(? as date) as as_of, ? as value_as_written,"
+        " ? as value, ? as lower, ? as upper) from raw.official_observations"
         " where source_id = 'nbs_release_2023' limit 1"
     )
     for indicator, geo, as_of, value in rows:

@@ -16,6 +16,11 @@ CODES = ReferenceCodes(
     geo_codes=frozenset({"000000"}),
     source_ids=frozenset({"src_a"}),
     vintages=frozenset({"first_published"}),
+    plausible_ranges={
+        "pop_total": (0, 1.5e9),
+        "pop_60_plus_share": (0, 100),
+        "pop_60_plus_share_change_pp": (-100, 100),
+    },
 )
 HEADER = ",".join(OBSERVATION_COLUMNS)
 
@@ -91,7 +96,8 @@ def test_a_valid_row_is_typed_with_its_interval(tmp_path):
     ],
 )
 def test_a_bad_row_is_quarantined_and_the_good_rows_still_load(tmp_path, bad_row, field, reason):
-    parsed = read_observation_file(write(tmp_path, row(), bad_row, row()), CODES, name="obs.csv")
+    rows = (row(), bad_row, row(as_of="2022-12-31"))
+    parsed = read_observation_file(write(tmp_path, *rows), CODES, name="obs.csv")
     assert parsed.valid.height == 2
     assert parsed.valid.get_column("_source_line").to_list() == [2, 4]
     rejected = parsed.quarantine.row(0, named=True)

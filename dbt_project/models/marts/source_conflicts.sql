@@ -1,6 +1,7 @@
 -- Pairs of observations of the same indicator, place and period whose values cannot both be
 -- right: the intervals their written forms stand for do not overlap. Nothing is overwritten;
--- both stay in indicator_series. A revision (a later vintage) is listed as such.
+-- both stay in indicator_series. A revision (a later vintage) is listed as such, and so is an
+-- NBS database export that disagrees with a figure read in a document.
 with observations as (
     select * from {{ ref('int_observations_ranked') }}
 )
@@ -15,6 +16,8 @@ select
     a.period_end,
     case
         when a.source_id = b.source_id then 'same_source'
+        when (a.vintage = 'database_export') <> (b.vintage = 'database_export')
+            then 'export_vs_document'
         when a.vintage <> b.vintage then 'revision'
         else 'between_sources'
     end as conflict_type,

@@ -7,7 +7,8 @@ with series as (
         geo_code,
         coalesce(cast(period_start as varchar), 'stock') as series_start,
         coalesce(as_of, period_end) as observed_date,
-        value
+        value,
+        source_file
     from {{ ref('int_observations_ranked') }}
     where is_preferred
         and indicator_code in (select indicator_code from {{ ref('cumulative_indicators') }})
@@ -16,7 +17,8 @@ with series as (
 
 changes as (
     select
-        indicator_code || '/' || geo_code || '/' || cast(observed_date as varchar) as series_key,
+        indicator_code || '/' || geo_code || '/' || cast(observed_date as varchar)
+            || ' (' || source_file || ')' as series_key,
         value - lag(value) over (
             partition by indicator_code, geo_code, series_start order by observed_date
         ) as change

@@ -1,4 +1,4 @@
-"""One real build (Dagster + dbt + DuckDB) into a temporary warehouse, shared by the tests."""
+"""Shared fixtures: one real build (Dagster + dbt + DuckDB) into a temporary warehouse."""
 
 import os
 import shutil
