@@ -221,15 +221,18 @@ def run_query(
             relation = con.execute(sql)
             columns = [d[0] for d in relation.description or []]
             rows = relation.fetchall()
-        except duckdb.InterruptException:
-            if fired["sigint"]:
-                raise KeyboardInterrupt from None
+        except (duckdb.InterruptException, RuntimeError) as err:
+            # An interrupt while executing raises InterruptException; while fetching, DuckDB
+            # raises RuntimeError("Query interrupted"), and it may notice Ctrl-C by itself
+            # before the watchdog does. An interrupt the timer did not make is a Ctrl-C.
+            if not isinstance(err, duckdb.InterruptException) and "interrupted" not in str(err):
+                raise
             if fired["timeout"]:
                 raise QueryTimedOut(
                     f"the query ran longer than {limits.timeout_s:g} s and was stopped "
                     "(set --timeout or GOVMETRICS_SQL_TIMEOUT)"
                 ) from None
-            raise
+            raise KeyboardInterrupt from None
         except duckdb.OutOfMemoryException as err:
             reason = str(err).splitlines()[0]
             raise QueryOutOfMemory(
