@@ -63,3 +63,10 @@ def display_path(path: Path) -> str:
     """A path as shown in messages and stored in `raw`: relative to the repository if inside."""
     resolved = path.resolve()
     return str(resolved.relative_to(REPO_ROOT)) if resolved.is_relative_to(REPO_ROOT) else str(path)
+
+
+def inbox_name(path: Path) -> str:
+    """An inbox entry as named in messages and in `raw`: its own path (relative to the
+    repository if inside), never where a link leads, so that two entries never share a name."""
+    absolute = Path(os.path.abspath(path))
+    return str(absolute.relative_to(REPO_ROOT)) if absolute.is_relative_to(REPO_ROOT) else str(path)

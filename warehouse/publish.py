@@ -156,7 +156,27 @@ def _tidy_published(published_db: Path) -> list[str]:
     return done
 
 
-def _tidy_releases(releases_dir: Path) -> list[str]:
+def _served_snapshot(published_db: Path) -> Fingerprint | None:
+    """The recorded fingerprint of the snapshot in place (None when none can be told)."""
+    try:
+        accepted = read_sidecar(published_db)
+    except SnapshotTampered:
+        return None
+    if not accepted or not published_db.exists():
+        return None
+    return matching_fingerprint(published_db, accepted)
+
+
+def _never_served(folder: Path, served: Fingerprint | None) -> bool:
+    """A release written after the snapshot in place, with other content: its publish was
+    killed before the swap, so it was never the published warehouse."""
+    if served is None or folder.name <= served.version:
+        return False
+    sums = (folder / "SHA256SUMS").read_text(encoding="utf-8")
+    return f"{served.sha256}  govmetrics.duckdb\n" not in sums
+
+
+def _tidy_releases(releases_dir: Path, served: Fingerprint | None) -> list[str]:
     done = []
     if not releases_dir.is_dir():
         return done
@@ -178,6 +198,10 @@ def _tidy_releases(releases_dir: Path) -> list[str]:
                 _remove_release(folder)
                 done.append(f"removed {folder}: not in {MANIFEST} and incomplete (SHA256SUMS)")
                 continue
+            if _never_served(folder, served):
+                _remove_release(folder)
+                done.append(f"removed {folder}: its publish was interrupted before the swap")
+                continue
             created = dt.datetime.strptime(folder.name, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
             summary = _release_summary(folder / "govmetrics.duckdb", folder.name, created)
             releases.append(summary)
@@ -195,9 +219,10 @@ def _tidy_releases(releases_dir: Path) -> list[str]:
 def tidy_interrupted_publishes(published_db: Path, releases_dir: Path) -> list[str]:
     """Clear what killed publishes left: temporary files and folders, a sidecar that still
     accepts two snapshots, a release folder missing from the manifest (added when its checksums
-    hold, else removed), manifest entries whose folder is gone. Returns one line per change.
-    Call it only under the writer lock, so that no publish is running."""
-    return [*_tidy_published(published_db), *_tidy_releases(releases_dir)]
+    hold and it was served, else removed), manifest entries whose folder is gone. Returns one
+    line per change. Call it only under the writer lock, so that no publish is running."""
+    done = _tidy_published(published_db)
+    return [*done, *_tidy_releases(releases_dir, _served_snapshot(published_db))]
 
 
 def publish_snapshot(build_db: Path, published_db: Path, releases_dir: Path) -> dict:

@@ -138,7 +138,7 @@ def nbs_exports(context: AssetExecutionContext, warehouse: WarehouseResource):
     with warehouse.connect() as con:
         ensure_raw_table(con, "nbs_exports", pl.DataFrame(schema=OBSERVATION_SCHEMA))
         for path in inbox_entries(paths.inbox() / "statistics", EXPORT_SUFFIXES):
-            name = paths.display_path(path)
+            name = paths.inbox_name(path)
             present.add(name)
             outcomes.append(
                 _load_export(context, con, path, name, codes, labels, fingerprint, loaded_under)
@@ -174,6 +174,7 @@ def _load_export(
     try:
         export = read_nbs_export(file.data, path.suffix, codes, labels, name)
     except Exception as err:  # one file's surprise must not stop the others; it is named
+        record_removals(con, "registry_sources", {name} & present_files(con, "registry_sources"))
         reason = f"could not be read ({type(err).__name__}: {' '.join(str(err).split())[:300]})"
         return record_refused_file(context, con, "nbs_exports", name, reason, fingerprint)
     log_rejections(context, export.parsed)

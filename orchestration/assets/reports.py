@@ -109,44 +109,52 @@ def report_claims(context: AssetExecutionContext, warehouse: WarehouseResource):
 
 
 @dataclass(frozen=True)
-class InboxTexts:
-    """The report texts of inbox/reports/: readable ones by report id, refused ones by name."""
+class ReportText:
+    """A readable report text of the inbox: its file, its name in `raw`, its decoded text."""
 
-    texts: dict[str, InboxFile]
+    file: InboxFile
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class InboxTexts:
+    """The report texts of inbox/reports/: readable ones by report id, refused ones by name
+    with the reason."""
+
+    texts: dict[str, ReportText]
     refused: dict[str, str]
 
     def names(self) -> set[str]:
-        return {paths.display_path(file.path) for file in self.texts.values()}
+        return {text.name for text in self.texts.values()}
 
 
 def _report_texts(reports: list[dict]) -> InboxTexts:
     """inbox/reports/*.txt by report id: the file named `<report_id>.txt`, or the file whose
     SHA-256 is the one the register was made against. A file that is not a readable regular
-    file, or a copy of one already read, is refused with the reason."""
-    texts: dict[str, InboxFile] = {}
+    file or not a text, a copy of one already read, or a second text of the same report is
+    refused with the reason."""
+    texts: dict[str, ReportText] = {}
     refused: dict[str, str] = {}
     read_as: dict[str, str] = {}  # content hash -> the name it was read under
     for path in inbox_entries(paths.inbox() / "reports", (".txt",)):
-        name = paths.display_path(path)
+        name = paths.inbox_name(path)
         try:
             file = read_inbox_file(path, paths.inbox())
-        except InboxFileRefused as err:
+            text, _ = decode_report(file.data)
+        except (InboxFileRefused, UnreadableText) as err:
             refused[name] = str(err)
             continue
         first = read_as.setdefault(file.sha256, name)
+        report_id = report_id_of(file.sha256, path.stem, reports)
         if first != name:
             refused[name] = f"the same content as {first}, which is read: a copy is read once"
-            continue
-        texts[report_id_of(file.sha256, path.stem, reports)] = file
+        elif report_id in texts:
+            other = texts[report_id].name
+            refused[name] = f"a second text of report {report_id} (read from {other})"
+        else:
+            texts[report_id] = ReportText(file, name, text)
     return InboxTexts(texts, refused)
-
-
-def _read_text(file: InboxFile) -> tuple[str | None, str | None]:
-    """(text, None), or (None, why not) for a file that is no text this project reads."""
-    try:
-        return decode_report(file.data)[0], None
-    except UnreadableText as err:
-        return None, str(err)
 
 
 def _review_file(path: Path) -> tuple[Path | None, str | None]:
@@ -219,16 +227,12 @@ def report_quantities(context: AssetExecutionContext, warehouse: WarehouseResour
         ensure_raw_table(con, "report_quantities", pl.DataFrame(schema=QUANTITY_SCHEMA))
         ensure_raw_table(con, "report_register_checks", pl.DataFrame(schema=CHECK_SCHEMA))
         inbox_texts = _report_texts(reports)
-        for report_id, file in inbox_texts.texts.items():
+        for report_id, report in inbox_texts.texts.items():
             registered = report_id in known and _claims_file(report_id).exists()
             claims = _register(report_id).valid if registered else pl.DataFrame(schema=CLAIM_SCHEMA)
             exclusions = read_exclusions(paths.exclusions_file(report_id))
-            name = paths.display_path(file.path)
-            text, unreadable = _read_text(file)
-            if text is None:
-                context.log.warning(f"{name}: {unreadable}: not read")
-                continue
-            result = reconcile(report_id, text, claims, exclusions)
+            name = report.name
+            result = reconcile(report_id, report.text, claims, exclusions)
             reconciled[report_id] = result
             # A changed register or exclusion list means the same text is reconciled again.
             fingerprint = hashlib.sha256(
@@ -238,11 +242,13 @@ def report_quantities(context: AssetExecutionContext, warehouse: WarehouseResour
                 ("report_quantities", result.quantities),
                 ("report_register_checks", result.register_check),
             ):
-                append_rows(con, table, name, file.sha256, frame, no_rejections, fingerprint)
+                append_rows(con, table, name, report.file.sha256, frame, no_rejections, fingerprint)
             context.log.info(
                 f"{name}: {result.quantities.height} quantities, "
                 f"{result.accounted_share:.1%} accounted for"
             )
+        # A text that left the inbox, or that can no longer be read, gives nothing now (the
+        # automatic claims asset quarantines the unreadable ones by name).
         tables = ("report_quantities", "report_register_checks")
         retire_removed_files(context, con, tables, inbox_texts.names())
     yield MaterializeResult(metadata={"report_texts": len(reconciled)})
@@ -279,21 +285,21 @@ def report_automatic_claims(context: AssetExecutionContext, warehouse: Warehouse
     lexicon = Lexicon.from_seeds(paths.DBT_SEEDS_DIR)
     inputs = _linker_inputs()
     inputs_hash = hashlib.sha256(inputs).hexdigest()
-    checked = 0
     with warehouse.connect() as con:
         ensure_raw_table(con, AUTOMATIC_TABLE, pl.DataFrame(schema=AUTO_CLAIM_SCHEMA))
         inbox_texts = _report_texts(list(reports.values()))
         for name, reason in inbox_texts.refused.items():
             record_refused_file(context, con, AUTOMATIC_TABLE, name, reason, inputs_hash)
-        for report_id, file in inbox_texts.texts.items():
+        linked: set[str] = set()
+        for report_id, report in inbox_texts.texts.items():
             if _claims_file(report_id).exists():
-                continue
-            if _link_text(context, con, report_id, file, reports.get(report_id), lexicon, inputs):
-                checked += 1
-        retire_removed_files(
-            context, con, (AUTOMATIC_TABLE,), inbox_texts.names() | set(inbox_texts.refused)
-        )
-    yield MaterializeResult(metadata={"report_texts_checked": checked})
+                continue  # checked by its register
+            _link_text(context, con, report_id, report, reports.get(report_id), lexicon, inputs)
+            linked.add(report.name)
+        # Only the texts linked or refused now keep their loads here: a text that left, or that
+        # a register now covers, leaves.
+        retire_removed_files(context, con, (AUTOMATIC_TABLE,), linked | set(inbox_texts.refused))
+    yield MaterializeResult(metadata={"report_texts_checked": len(linked)})
     yield quarantine_check(warehouse, AUTOMATIC_TABLE, AUTOMATIC_KEY)
 
 
@@ -301,34 +307,38 @@ def _link_text(
     context: AssetExecutionContext,
     con: duckdb.DuckDBPyConnection,
     report_id: str,
-    file: InboxFile,
+    report: ReportText,
     listed: dict | None,
     lexicon: Lexicon,
     inputs: bytes,
-) -> bool:
-    """Link one text's claims (its review decisions applied); False when it is no text."""
+) -> None:
+    """Link one text's claims, its review decisions applied."""
     reference = None
     if listed:
         reference = reference_of_listed(listed["date_published"], listed["data_as_of"])
     basis = "the report list's date (reports.csv)" if reference else ""
-    name = paths.display_path(file.path)
-    review_file, review_refused = _review_file(review_path(file.path.parent, report_id))
+    review = review_path(report.file.path.parent, report_id)
+    review_file, review_refused = _review_file(review)
     fingerprint = _linker_fingerprint(inputs, review_file)
-    text, unreadable = _read_text(file)
-    if text is None:
-        record_refused_file(context, con, AUTOMATIC_TABLE, name, unreadable, fingerprint)
-        return False
-    result = build_automatic_claims(text, report_id, lexicon, name, reference, basis, review_file)
+    result = build_automatic_claims(
+        report.text, report_id, lexicon, report.name, reference, basis, review_file
+    )
     quarantine = result.quarantine
     if review_refused:
-        review_name = paths.display_path(review_path(file.path.parent, report_id))
-        refusal = quarantine_frame([Rejection(review_name, None, "file", None, review_refused)])
-        quarantine = pl.concat([quarantine, refusal])
-    append_rows(con, AUTOMATIC_TABLE, name, file.sha256, result.claims, quarantine, fingerprint)
+        refusal = Rejection(paths.inbox_name(review), None, "file", None, review_refused)
+        quarantine = pl.concat([quarantine, quarantine_frame([refusal])])
+    append_rows(
+        con,
+        AUTOMATIC_TABLE,
+        report.name,
+        report.file.sha256,
+        result.claims,
+        quarantine,
+        fingerprint,
+    )
     log_rejections(context, ParsedFile(result.claims, quarantine))
     linked = result.claims.filter(pl.col("indicator_code").is_not_null()).height
     context.log.info(
-        f"{name}: {result.claims.height} automatic claims, {linked} linked to an "
+        f"{report.name}: {result.claims.height} automatic claims, {linked} linked to an "
         f"indicator, read as of {result.reference_date} ({result.reference_basis})"
     )
-    return True

@@ -1,6 +1,7 @@
 """Bad inbox files: each is read on its own, refused or quarantined by name with the reason, and
 never stops the other files. The ingest assets run for real (Dagster, DuckDB), without dbt."""
 
+import hashlib
 import os
 import shutil
 import zipfile
@@ -19,7 +20,12 @@ from ingest.official_observations import (
 )
 from ingest.source_registry import read_source_registry
 from orchestration.assets.official import nbs_exports, registry_sources
-from orchestration.assets.reports import report_automatic_claims, report_claims, report_quantities
+from orchestration.assets.reports import (
+    _report_texts,
+    report_automatic_claims,
+    report_claims,
+    report_quantities,
+)
 from orchestration.resources import WarehouseResource
 from warehouse import paths
 
@@ -89,6 +95,7 @@ BAD_EXPORTS = [
     ("zero.csv", link_to("/dev/zero"), "outside the inbox"),
     ("outside.csv", link_to("/etc/hostname"), "outside the inbox"),
     ("a_folder.csv", folder, "folder"),
+    ("registry_link.csv", link_to(str(paths.INGEST_DATA_DIR / "source_documents.csv")), "outside"),
     ("negative.csv", text(NATIONAL + "年末总人口(万人),-5,141175\n"), "plausible range"),
     (
         "astronomical.csv",
@@ -168,19 +175,17 @@ def _quarantine(home: Path) -> dict[str, list[tuple]]:
 
 
 def _current_rows(home: Path, table: str) -> dict[str, int]:
+    """Rows of the current load of each file of `table` that has any (load_log)."""
     with duckdb.connect(str(home / "build" / "govmetrics.duckdb"), read_only=True) as con:
         rows = con.execute(
-            f"""
-            with latest as (
-                select load_id from raw.load_log where table_name = '{table}'
-                qualify row_number() over (partition by source_file
-                    order by loaded_at desc, load_id desc) = 1
-            )
-            select _source_file, count(*) from raw.{table}
-            where _load_id in (select load_id from latest) group by all
             """
+            select source_file, rows_loaded from raw.load_log where table_name = ?
+            qualify row_number() over (partition by source_file
+                order by loaded_at desc, load_id desc) = 1
+            """,
+            [table],
         ).fetchall()
-    return {Path(name).name: count for name, count in rows}
+    return {Path(name).name: count for name, count in rows if count > 0}
 
 
 @pytest.fixture
@@ -220,6 +225,8 @@ def test_every_bad_file_is_named_with_its_reason_and_every_good_file_loads(inbox
     assert loaded["repeated_column.csv"] == 1
     assert loaded["negative.csv"] == 1  # the row's other cell is valid
     assert _current_rows(home, "report_automatic_claims")["good.txt"] > 0
+    # A link is named by itself, never by its target: the registry it points to stays loaded.
+    assert _current_rows(home, "registry_sources")["source_documents.csv"] > 100
 
 
 def test_a_file_removed_from_the_inbox_leaves_the_current_loads(inbox):
@@ -228,7 +235,10 @@ def test_a_file_removed_from_the_inbox_leaves_the_current_loads(inbox):
     shutil.copy(GOOD_EXPORT, inbox / "statistics" / "copy.csv")  # the same content twice
     (inbox / "statistics" / "gone.csv").write_text(NATIONAL + "年末总人口(万人),140967,141175\n")
     (inbox / "reports" / "gone.txt").write_text(REPORT)
+    (inbox / "reports" / "turned.txt").write_text(REPORT + "另据统计，全国共有城乡社区60万个。")
+    (inbox / "reports" / "link_to_gone.txt").symlink_to(inbox / "reports" / "gone.txt")
     _materialize(home)
+    assert "link_to_gone.txt" in _quarantine(home)  # a link inside the inbox: a copy, read once
     assert _current_rows(home, "nbs_exports") == {"copy.csv": 11, "gone.csv": 2}
     assert "kept.csv" in _quarantine(home)  # sorted first: copy.csv loads, kept.csv is a copy
     assert _current_rows(home, "report_automatic_claims")["gone.txt"] > 0
@@ -236,7 +246,12 @@ def test_a_file_removed_from_the_inbox_leaves_the_current_loads(inbox):
     (inbox / "statistics" / "gone.csv").unlink()
     (inbox / "statistics" / "copy.csv").unlink()
     (inbox / "reports" / "gone.txt").unlink()
+    (inbox / "reports" / "link_to_gone.txt").unlink()
+    (inbox / "reports" / "turned.txt").write_bytes(b"\x00\x01\x02 no longer a text")
     _materialize(home)
+    for table in ("report_quantities", "report_automatic_claims"):
+        assert not {"gone.txt", "turned.txt"} & set(_current_rows(home, table)), table
+    assert "binary data" in _quarantine(home)["turned.txt"][0][2]
 
     assert _current_rows(home, "nbs_exports") == {"kept.csv": 11}  # no longer a copy: it loads
     assert "gone.txt" not in _current_rows(home, "report_automatic_claims")
@@ -325,3 +340,16 @@ def test_a_transcribed_figure_no_document_could_state_is_quarantined(
     assert parsed.valid.height == 1  # the repeated good row is quarantined too
     reasons = parsed.quarantine.get_column("reason").to_list()
     assert reason in reasons[0] and "repeats the observation of line 2" in reasons[1]
+
+
+def test_a_second_text_of_the_same_report_is_refused_by_name(inbox):
+    """`r.txt` is report r by its name; another file is report r by the SHA-256 its register
+    was made against: only one is read, the other is named with the reason."""
+    (inbox / "reports" / "r.txt").write_text(REPORT, encoding="utf-8")
+    other = "截至2023年末，全国60岁及以上老年人口29697万人。\n"
+    (inbox / "reports" / "registered.txt").write_text(other, encoding="utf-8")
+    listed = [{"report_id": "r", "text_sha256": hashlib.sha256(other.encode()).hexdigest()}]
+    texts = _report_texts(listed)
+    assert list(texts.texts) == ["r"]
+    ((name, reason),) = texts.refused.items()
+    assert Path(name).name == "registered.txt" and "a second text of report r" in reason

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from warehouse.exports import write_checksums
 from warehouse.publish import list_releases, publish_snapshot, tidy_interrupted_publishes
 from warehouse.snapshot_check import read_sidecar, sidecar_path
 
@@ -186,3 +187,22 @@ def test_publishing_tidies_first(home_copy):
     assert read_sidecar(published(home_copy))[0].version == summary["version"]
     assert sidecar_path(published(home_copy)).exists()
     sql_works()
+
+
+def test_a_complete_release_that_was_never_served_is_removed(home_copy):
+    """A publish killed after writing its release folder but before the swap: the folder is
+    complete, but its snapshot never was the published one."""
+    releases = home_copy / "releases"
+    (listed,) = list_releases(releases)
+    folder = releases / "20990102T030405000006Z"
+    shutil.copytree(releases / listed["version"], folder)
+    snapshot = folder / "govmetrics.duckdb"
+    os.chmod(snapshot, 0o644)
+    with snapshot.open("ab") as handle:
+        handle.write(b"\0" * 4096)  # another snapshot than the one served
+    os.chmod(folder / "SHA256SUMS", 0o644)
+    write_checksums(folder)
+    (line,) = tidy(home_copy)
+    assert line == f"removed {folder}: its publish was interrupted before the swap"
+    assert release_folders(home_copy) == [listed["version"]]
+    assert list_releases(releases) == [listed]
