@@ -148,6 +148,11 @@ def nbs_exports(context: AssetExecutionContext, warehouse: WarehouseResource):
     yield quarantine_check(warehouse, "nbs_exports", NBS_EXPORTS_KEY)
 
 
+def _drop_registry_row(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """An export that gives no figures now gives no source document either."""
+    record_removals(con, "registry_sources", {name} & present_files(con, "registry_sources"))
+
+
 def _load_export(
     context: AssetExecutionContext,
     con: duckdb.DuckDBPyConnection,
@@ -162,11 +167,11 @@ def _load_export(
     try:
         file = read_inbox_file(path, paths.inbox())
     except InboxFileRefused as err:
-        record_removals(con, "registry_sources", {name} & present_files(con, "registry_sources"))
+        _drop_registry_row(con, name)
         return record_refused_file(context, con, "nbs_exports", name, str(err), fingerprint)
     first = loaded_under.setdefault(file.sha256, name)
     if first != name:
-        record_removals(con, "registry_sources", {name} & present_files(con, "registry_sources"))
+        _drop_registry_row(con, name)
         reason = f"the same content as {first}, which is loaded: a copy loads once"
         return record_refused_file(
             context, con, "nbs_exports", name, reason, f"{fingerprint}:copy of {first}"
@@ -174,7 +179,7 @@ def _load_export(
     try:
         export = read_nbs_export(file.data, path.suffix, codes, labels, name)
     except Exception as err:  # one file's surprise must not stop the others; it is named
-        record_removals(con, "registry_sources", {name} & present_files(con, "registry_sources"))
+        _drop_registry_row(con, name)
         reason = f"could not be read ({type(err).__name__}: {' '.join(str(err).split())[:300]})"
         return record_refused_file(context, con, "nbs_exports", name, reason, fingerprint)
     log_rejections(context, export.parsed)
