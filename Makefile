@@ -34,6 +34,8 @@ run: setup
 	@echo "Try:"
 	@echo "  $(BIN)/govmetrics sql \"select year, pop_60_plus_share, pop_60_plus_share_change_pp from marts.aging_timeseries order by year\""
 	@echo "  $(BIN)/govmetrics sql \"select * from marts.aging_timeseries where year = 2023\" --format json"
+	@echo "  $(BIN)/govmetrics sql \"select claim_id, surface, official_value_as_written, verdict from marts.claim_verification where verdict in ('inconsistent', 'implausible')\""
+	@echo "  $(BIN)/govmetrics dq    # every data-quality check of this build, passed or not"
 
 test: setup
 	$(BIN)/ruff check .

@@ -10,13 +10,27 @@ import re
 import shutil
 import socket
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TextIO
+
+import duckdb
 
 from warehouse import paths, writer_lock
 
 PID_TAG = "govmetrics/pid"
 HOST_TAG = "govmetrics/host"
+DQ_ASSET = "dq/results"
+PUBLISH_STEP = "warehouse__published_snapshot"
+VERDICTS = (
+    "consistent",
+    "within_tolerance",
+    "inconsistent",
+    "implausible",
+    "period_mismatch",
+    "definition_mismatch",
+    "unverifiable",
+)
 
 
 def _dagster_instance():
@@ -46,6 +60,9 @@ def _summary(job, result, log_path: Path) -> list[str]:
                 severity = evaluation.severity.value.lower()
                 key = evaluation.asset_key.to_user_string()
                 lines.append(f"check {severity}: {key} {evaluation.check_name} did not pass")
+                if severity == "warn" and key == DQ_ASSET:
+                    results_page = paths.dq_dir() / "docs" / "results.html"
+                    lines.append(f"  see `govmetrics dq` (or {results_page})")
                 blocking = evaluation.metadata.get("blocking")
                 if severity == "error" and blocking is not None and blocking.value != "none":
                     lines += blocking.value.splitlines()
@@ -55,6 +72,65 @@ def _summary(job, result, log_path: Path) -> list[str]:
         if node.name not in started
     ]
     lines.append(f"full log: {log_path}")
+    return lines
+
+
+def _release_line(result) -> str:
+    """What the publish step did: a new release, or none because the content is unchanged."""
+    for event in result.all_events:
+        if event.step_key == PUBLISH_STEP and event.event_type_value == "ASSET_MATERIALIZATION":
+            metadata = event.event_specific_data.materialization.metadata
+            version = metadata["release"].value
+            new_release = metadata.get("new_release")
+            if new_release is not None and not new_release.value:
+                return f"no new release: same content as release {version}"
+            return f"release {version} published"
+    return "no release recorded by the publish step"
+
+
+def _count_phrase(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def _report_lines(snapshot: Path) -> list[str]:
+    """One line per report in the published snapshot: quantities found in its text, claims
+    verified by origin, and their verdicts."""
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        reports = con.execute(
+            "select report_id from staging.stg_report__reports union"
+            " select report_id from staging.stg_report__quantities union"
+            " select report_id from marts.claim_verification order by report_id"
+        ).fetchall()
+        quantities = dict(
+            con.execute(
+                "select report_id, count(*) from staging.stg_report__quantities group by all"
+            ).fetchall()
+        )
+        claims = con.execute(
+            "select report_id, origin, verdict, count(*) from marts.claim_verification"
+            " group by all order by all"
+        ).fetchall()
+    lines = []
+    for (report_id,) in reports:
+        found = quantities.get(report_id)
+        text = (
+            f"{_count_phrase(found, 'quantity', 'quantities')} found in its text"
+            if found
+            else "no text of it in inbox/reports/"
+        )
+        origins: Counter[str] = Counter()
+        verdicts: Counter[str] = Counter()
+        for _, origin, verdict, count in (row for row in claims if row[0] == report_id):
+            origins[origin] += count
+            verdicts[verdict] += count
+        checked = "no claim verified"
+        if origins:
+            by_origin = ", ".join(f"{count} {origin}" for origin, count in sorted(origins.items()))
+            order = [*VERDICTS, *sorted(set(verdicts) - set(VERDICTS))]
+            counts = ", ".join(f"{verdicts[v]} {v}" for v in order if v in verdicts)
+            claims_phrase = _count_phrase(origins.total(), "claim", "claims")
+            checked = f"{claims_phrase} verified ({by_origin}): {counts}"
+        lines.append(f"report {report_id}: {text}; {checked}")
     return lines
 
 
@@ -151,6 +227,12 @@ def _build_and_publish() -> bool:
     print("\n".join(_summary(job, result, log_path)))
     if result.success:
         print(f"published {paths.published_db()}")
+        print(_release_line(result))
+        try:
+            print("\n".join(_report_lines(paths.published_db())))
+        except duckdb.Error as error:  # published all the same: say why, do not fail the build
+            first_line = str(error).strip().splitlines()[0]
+            print(f"cannot summarise the reports from {paths.published_db()}: {first_line}")
     else:
         print("build failed; the published warehouse (if any) is unchanged")
     return result.success

@@ -1,12 +1,15 @@
 """The inbox sensor: a new NBS export or report text in inbox/ requests a full refresh.
 
-The cursor holds the SHA-256 of every file already seen, so a file (under any name) is
-processed once; the run key is the hash of the new files, so Dagster never launches the same
-request twice either."""
+A file is new when its SHA-256 is neither in the cursor (every file the sensor has already
+requested a run for) nor the latest load of a file in the published snapshot's `raw.load_log`
+(what `make run` already loaded), so a file (under any name) is processed once, and `make dev`
+does not rebuild what `make run` built. The run key is the hash of the new files, so Dagster
+never launches the same request twice either."""
 
 import hashlib
 import json
 
+import duckdb
 from dagster import (
     DefaultSensorStatus,
     RunRequest,
@@ -19,6 +22,7 @@ from dagster import (
 from ingest.inbox_files import InboxFileRefused, inbox_entries, read_inbox_file
 from orchestration.jobs import full_refresh_job
 from warehouse import paths
+from warehouse.raw_store import REMOVED
 
 INBOX_FILES = (("statistics", (".csv", ".xlsx")), ("reports", (".txt", ".review.csv")))
 
@@ -38,17 +42,52 @@ def _inbox_files() -> dict[str, str]:
     return files
 
 
+def _published_loads() -> tuple[set[str], str]:
+    """The SHA-256 of every file whose latest load into a raw table the published snapshot
+    records (a `removed` load marks a file that left the inbox), and, when the snapshot cannot
+    be read, why (the sensor then relies on its cursor alone)."""
+    snapshot = paths.published_db()
+    if not snapshot.is_file():
+        return set(), f"no published snapshot at {snapshot} yet"
+    try:
+        with duckdb.connect(str(snapshot), read_only=True) as con:
+            rows = con.execute(
+                "select file_hash from raw.load_log qualify row_number() over ("
+                " partition by table_name, source_file order by loaded_at desc, load_id desc"
+                ") = 1 and file_hash <> ?",
+                [REMOVED],
+            ).fetchall()
+    except duckdb.Error as error:
+        first_line = str(error).strip().splitlines()[0]
+        return set(), (
+            f"cannot read raw.load_log in {snapshot} ({first_line}); `govmetrics build` "
+            "publishes a new one"
+        )
+    return {digest for (digest,) in rows}, ""
+
+
 @sensor(
     job=full_refresh_job,
     minimum_interval_seconds=60,
     default_status=DefaultSensorStatus.RUNNING,
-    description="A full refresh when a new file appears in inbox/statistics or inbox/reports.",
+    description=(
+        "A full refresh when a new file appears in inbox/statistics or inbox/reports (one the "
+        "published snapshot has not loaded)."
+    ),
 )
 def inbox_sensor(context: SensorEvaluationContext):
     seen = set(json.loads(context.cursor)) if context.cursor else set()
-    new = {digest: name for digest, name in _inbox_files().items() if digest not in seen}
+    loaded, unread = _published_loads()
+    fallback = f"; compared with the sensor's cursor only: {unread}" if unread else ""
+    new = {
+        digest: name
+        for digest, name in _inbox_files().items()
+        if digest not in seen and digest not in loaded
+    }
     if not new:
-        return SkipReason("no new file in the inbox")
+        return SkipReason(f"no new file in the inbox{fallback}")
+    if unread:
+        context.log.warning(f"inbox files compared with the sensor's cursor only: {unread}")
     run_key = hashlib.sha256("".join(sorted(new)).encode()).hexdigest()
     return SensorResult(
         run_requests=[

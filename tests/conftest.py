@@ -1,14 +1,19 @@
 """Shared fixtures: one real build (Dagster + dbt + DuckDB) into a temporary warehouse."""
 
+import contextlib
+import io
 import os
 import shutil
+import sys
 
 import pytest
 
+BUILD_OUTPUT = pytest.StashKey[str]()
+
 
 @pytest.fixture(scope="session")
-def built_home(tmp_path_factory):
-    """GOVMETRICS_HOME after a successful `govmetrics build`."""
+def built_home(tmp_path_factory, request):
+    """GOVMETRICS_HOME after a successful `govmetrics build` (its output: `build_output`)."""
     home = tmp_path_factory.mktemp("warehouse")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GOVMETRICS_HOME", str(home))
@@ -16,8 +21,18 @@ def built_home(tmp_path_factory):
         patch.setenv("DAGSTER_HOME", os.environ.get("DAGSTER_HOME", ""))
         from orchestration.build import build_and_publish
 
-        assert build_and_publish(), f"build failed; see the log under {home / 'logs'}"
+        with contextlib.redirect_stdout(output := io.StringIO()):
+            built = build_and_publish()
+        request.config.stash[BUILD_OUTPUT] = output.getvalue()
+        sys.stdout.write(output.getvalue())
+        assert built, f"build failed; see the log under {home / 'logs'}"
     return home
+
+
+@pytest.fixture(scope="session")
+def build_output(built_home, request) -> str:
+    """What `govmetrics build` printed while making `built_home`."""
+    return request.config.stash[BUILD_OUTPUT]
 
 
 @pytest.fixture

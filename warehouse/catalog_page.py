@@ -7,10 +7,12 @@ the report's claims marked on them. Everything is read from datapackage.json and
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -23,54 +25,81 @@ ABOUT = (
     "against those figures."
 )
 RELEASE_FILES = (
+    ("govmetrics.xlsx", "every dataset in one Excel workbook, a data dictionary first"),
+    ("changes.csv", "what changed since the previous release (figures and verdicts)"),
     ("datapackage.json", "Data Package: every file with its schema, row count and checksum"),
     ("SHA256SUMS", "checksums of every file, for sha256sum -c"),
-    ("govmetrics.duckdb", "the whole warehouse as one DuckDB database (open it read-only)"),
+)
+# Changes listed on the page; changes.csv holds all of them.
+CHANGES_SHOWN = 200
+# Official figures of a chart: the preferred national figure for each date, with the interval
+# its written form stands for (None for an open end) and its qualifier (约, 近, >, 多 ...).
+SERIES_SQL = (
+    "select coalesce(as_of, period_end), value, lower, upper, qualifier, value_as_written"
+    " from marts.indicator_series where indicator_code = ? and geo_code = '000000'"
+    " and is_preferred and value is not null and coalesce(as_of, period_end) is not null"
+    " order by 1, source_id"
 )
 # A claim without a value has no height on the chart, so it is not drawn.
 CLAIMS_SQL = (
-    "select claim_id, surface, claimed_value, claim_period, verdict from marts.claim_verification"
-    " where indicator_code = ? and claimed_value is not null order by claim_id"
+    "select claim_id, surface, claimed_value, claimed_lower, claimed_upper, claim_period, verdict"
+    " from marts.claim_verification where indicator_code = ? and claimed_value is not null"
+    " order by claim_id"
 )
 
 
 @dataclass(frozen=True)
 class Chart:
-    """One series drawn as a line chart: the query gives (date, value) rows."""
+    """One indicator's national series, drawn in `unit` (a value in base units / scale)."""
 
     id: str
     title: str
     unit: str
-    sql: str
     indicator_code: str
     scale: float
 
 
 CHARTS = (
+    Chart("chart-ageing", "Share aged 60+ · 60岁及以上人口占比", "%", "pop_60_plus_share", 1),
+    Chart("chart-beds", "Elderly-care beds · 养老服务床位", "万张", "eldercare_beds_total", 1e4),
     Chart(
-        "chart-ageing", "Share aged 60+ · 60岁及以上人口占比", "%",
-        "select make_date(year, 12, 31), pop_60_plus_share from marts.aging_timeseries"
-        " where pop_60_plus_share is not null order by 1",
-        "pop_60_plus_share", 1,
+        "chart-volunteers",
+        "Registered volunteers · 注册志愿者",
+        "亿人",
+        "registered_volunteers",
+        1e8,
     ),
-    Chart(
-        "chart-beds", "Elderly-care beds · 养老服务床位", "万张",
-        "select as_of, eldercare_beds_total from marts.elderly_care_capacity"
-        " where eldercare_beds_total is not null order by 1",
-        "eldercare_beds_total", 1e4,
-    ),
-    Chart(
-        "chart-volunteers", "Registered volunteers · 注册志愿者", "亿人",
-        "select as_of, registered_volunteers from marts.volunteering"
-        " where geo_code = '000000' and registered_volunteers is not null order by 1",
-        "registered_volunteers", 1e8,
-    ),
-)  # fmt: skip
+)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A figure as drawn, in its chart's unit: the value and the interval its written form
+    stands for (None for an open end); `qualified` when written with 约, 近, >, 多 ..."""
+
+    day: dt.date | None
+    value: float
+    lower: float | None
+    upper: float | None
+    qualified: bool = False
+
+    def ends(self) -> list[float]:
+        """The value and the finite ends of the interval."""
+        return [v for v in (self.value, self.lower, self.upper) if v is not None]
+
 
 # Chart geometry, in SVG user units.
 WIDTH, HEIGHT = 400, 240
 LEFT, RIGHT, TOP, BOTTOM = 46, 14, 12, 28
 UNDATED_LANE = 64
+DOT_R = 3.2
+ARROW = 16  # length of a bound's arrow
+# An interval taller than this is drawn as a range; a shorter one is covered by its dot or diamond.
+MARK_SIZE = 7
+# Figures further apart than this (about a year; year-end figures are 365 or 366 days apart) are
+# not joined: the span between them is drawn as a gap.
+GAP_DAYS = 400
+SYMBOLS = {"exact": "◆", "range": "↕", "bound lower": "↑", "bound upper": "↓"}
 
 CSS = """
 :root { --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --accent: #1f5f99; --claim: #c62828; }
@@ -104,8 +133,15 @@ svg .grid { stroke: var(--line); }
 svg .axis { stroke: var(--muted); }
 svg .line { fill: none; stroke: var(--accent); stroke-width: 2; }
 svg .point { fill: var(--accent); }
+svg .bar, svg .cap, svg .stem { stroke: var(--accent); stroke-width: 2; }
+svg .bar { stroke-width: 3; stroke-opacity: .55; }
+svg .head { fill: var(--accent); stroke: none; }
 svg .claim { fill: var(--claim); stroke: #fff; stroke-width: 1; }
+svg .claim .bar, svg .claim .cap, svg .claim .stem { stroke: var(--claim); }
+svg .claim .head { fill: var(--claim); }
+svg .gap { fill: #eef2f6; }
 svg text { fill: var(--muted); }
+svg .gap-label { fill: #8a97a6; font-size: 9px; letter-spacing: .5px; }
 .dataset { padding: 10px 0; border-bottom: 1px solid var(--line); }
 .dataset p { margin: 2px 0; }
 .diamond { color: var(--claim); }
@@ -244,8 +280,8 @@ def _verification(con: duckdb.DuckDBPyConnection) -> str:
     """Claims per verdict for each report, and the claims the official figures contradict or
     that lie beyond what the official series could have reached."""
     summary = con.execute(
-        "select report_id, verdict, claims from marts.verification_summary"
-        " where section = 'all' order by report_id, claims desc, verdict"
+        "select report_id, verdict, sum(claims)::integer as claims from marts.verification_summary"
+        " group by report_id, verdict order by report_id, claims desc, verdict"
     ).fetchall()
     headers = ["claim", "surface", "official figure", "source", "explanation"]
     sections = [_table(["report", "verdict", "claims"], summary)]
@@ -277,27 +313,111 @@ def _claim_date(period: str | None) -> dt.date | None:
     return dt.date.fromisoformat(period.split("..")[-1]) if period else None
 
 
-def _line_chart(chart: Chart, points: list[tuple[dt.date, float]], claims: list[tuple]) -> str:
-    """An SVG line chart of the series with the claims as red diamonds (undated at the right)."""
-    undated = any(_claim_date(c[3]) is None for c in claims)
+def _shape(mark: Mark, pixels: float) -> str:
+    """How a figure is drawn: "bound lower" (at least), "bound upper" (at most), "range", or
+    "exact": a dot or diamond, also for an even interval of written precision (823万 is
+    [822.5万, 823.5万]) no taller than the mark, which then covers it."""
+    if mark.lower is None or mark.upper is None:
+        if mark.lower is None and mark.upper is None:
+            return "exact"
+        return "bound lower" if mark.upper is None else "bound upper"
+    if mark.lower == mark.upper:
+        return "exact"
+    uneven = not math.isclose(mark.value - mark.lower, mark.upper - mark.value, rel_tol=1e-6)
+    return "range" if mark.qualified or uneven or pixels > MARK_SIZE else "exact"
+
+
+def _reading(shape: str, mark: Mark, unit: str) -> str:
+    """What a mark says, e.g. "at least 20%" or "between 3800 and 3900 万户"."""
+
+    def amount(value: float | None) -> str:
+        return f"{value:g}{'' if unit == '%' else ' '}{unit}"
+
+    if shape == "bound lower":
+        return f"at least {amount(mark.lower)}"
+    if shape == "bound upper":
+        return f"at most {amount(mark.upper)}"
+    if shape == "range":
+        return f"between {mark.lower:g} and {amount(mark.upper)}"
+    return amount(mark.value)
+
+
+def _interval_mark(
+    shape: str, classes: str, cx: float, y: Callable[[float], float], mark: Mark, tooltip: str
+) -> str:
+    """A range (a bar between the interval's ends, both capped) or a bound (a cap at the bound
+    and an arrow pointing the way the figure may lie), grouped with its tooltip and its ends as
+    data-lower and data-upper (in the chart's unit; an open end has none)."""
+
+    def cap(at: float) -> str:
+        return (
+            f'<line class="cap" x1="{cx - 6:.1f}" x2="{cx + 6:.1f}" y1="{at:.1f}" y2="{at:.1f}"/>'
+        )
+
+    if mark.lower is not None and mark.upper is not None:
+        top, end = y(mark.upper), y(mark.lower)
+        body = (
+            f'<line class="bar" x1="{cx:.1f}" x2="{cx:.1f}" y1="{top:.1f}" y2="{end:.1f}"/>'
+            + cap(top)
+            + cap(end)
+        )
+    else:
+        up = mark.lower is not None
+        at = y(next(end for end in (mark.lower, mark.upper) if end is not None))
+        tip = max(at - ARROW, TOP) if up else min(at + ARROW, HEIGHT - BOTTOM)
+        body = (
+            cap(at)
+            + f'<line class="stem" x1="{cx:.1f}" x2="{cx:.1f}" y1="{at:.1f}" y2="{tip:.1f}"/>'
+            + f'<path class="head" d="M{cx:.1f} {tip:.1f}l-4 {5 if up else -5}h8z"/>'
+        )
+    ends = "".join(
+        f' data-{name}="{end:.12g}"'
+        for name, end in (("lower", mark.lower), ("upper", mark.upper))
+        if end is not None
+    )
+    return f'<g class="{classes}{shape}"{ends}><title>{tooltip}</title>{body}</g>'
+
+
+def _line_chart(
+    chart: Chart, figures: list[tuple[Mark, str]], claims: list[tuple[str, str, str, str, Mark]]
+) -> tuple[str, list[str]]:
+    """An SVG line chart of the official figures (with their as-written form) and the claims (id,
+    surface, period, verdict, mark; undated ones at the right), and the shape of each claim.
+
+    The line joins only two-sided figures at most GAP_DAYS apart: a longer span is a gap, drawn
+    as a band, and a bound (近, 超过) is not a point the series passed through."""
+    undated = any(mark.day is None for *_, mark in claims)
     right = WIDTH - RIGHT - (UNDATED_LANE if undated else 0)
     lane_x = (right + 10 + WIDTH) / 2  # centre of the undated lane, right of its separator
     bottom = HEIGHT - BOTTOM
-    dates = [d for d, _ in points] + [d for c in claims if (d := _claim_date(c[3]))]
-    values = [v for _, v in points] + [c[2] / chart.scale for c in claims]
+    marks = [mark for mark, _ in figures] + [mark for *_, mark in claims]
+    dates = [mark.day for mark in marks if mark.day]
     if not dates:
-        return f'<svg id="{chart.id}" viewBox="0 0 {WIDTH} {HEIGHT}"></svg><p>No data.</p>'
+        return f'<svg id="{chart.id}" viewBox="0 0 {WIDTH} {HEIGHT}"></svg><p>No data.</p>', []
     first, last = min(dates).toordinal(), max(dates).toordinal()
     pad = max((last - first) * 0.04, 120)
     x0, x1 = first - pad, last + pad
-    y_ticks = _ticks(min(values), max(values))
+    low = min(end for mark in marks for end in mark.ends())
+    high = max(end for mark in marks for end in mark.ends())
+    room = 0.12 * ((high - low) or abs(high) or 1)  # for a bound's arrow
+    for mark in marks:
+        if mark.upper is None and mark.lower is not None:
+            high = max(high, mark.lower + room)
+        if mark.lower is None and mark.upper is not None:
+            low = min(low, mark.upper - room)
+    y_ticks = _ticks(low, high)
     y0, y1 = y_ticks[0], y_ticks[-1]
 
-    def x(day: dt.date) -> float:
-        return LEFT + (day.toordinal() - x0) / (x1 - x0) * (right - LEFT)
+    def x(day: dt.date | None) -> float:
+        return lane_x if day is None else LEFT + (day.toordinal() - x0) / (x1 - x0) * (right - LEFT)
 
     def y(value: float) -> float:
         return bottom - (value - y0) / (y1 - y0) * (bottom - TOP)
+
+    def shape(mark: Mark) -> str:
+        both = mark.lower is not None and mark.upper is not None
+        tall = y(mark.lower) - y(mark.upper) if both else 0
+        return _shape(mark, tall)
 
     years = [
         year
@@ -327,39 +447,140 @@ def _line_chart(chart: Chart, points: list[tuple[dt.date, float]], claims: list[
             f' stroke-dasharray="3 3"/><text x="{lane_x}" y="{bottom + 16}"'
             ' text-anchor="middle">undated</text>'
         )
-    line = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
-    parts.append(f'<polyline class="line" points="{line}"/>')
-    parts += [
-        f'<circle class="point" cx="{x(d):.1f}" cy="{y(v):.1f}" r="3.2">'
-        f"<title>{d.isoformat()}: {v:g} {_e(chart.unit)}</title></circle>"
-        for d, v in points
-    ]
-    for claim_id, surface, value, period, verdict in claims:
-        day = _claim_date(period)
-        cx = x(day) if day else lane_x
-        cy = y(value / chart.scale)
-        parts.append(
-            f'<path class="claim" d="M{cx:.1f} {cy - 6:.1f}l6 6l-6 6l-6 -6z">'
-            f"<title>{_e(claim_id)} · {_e(surface)} · {_e(verdict)} · {_e(period or 'undated')}"
-            "</title></path>"
+    runs: list[list[Mark]] = []
+    drawn: list[str] = []
+    previous: tuple[Mark, str] | None = None
+    for mark, written in figures:
+        kind = shape(mark)
+        gap = previous is not None and (mark.day - previous[0].day).days > GAP_DAYS
+        if gap:
+            since, until = previous[0].day, mark.day
+            left, middle = x(since), (x(since) + x(until)) / 2
+            parts.append(
+                f'<rect class="gap" data-from="{since}" data-to="{until}" x="{left:.1f}"'
+                f' y="{TOP}" width="{x(until) - left:.1f}" height="{bottom - TOP}">'
+                f"<title>no figure between {since} and {until}</title></rect>"
+                f'<text class="gap-label" x="{middle:.1f}" y="{(TOP + bottom) / 2}"'
+                f' transform="rotate(-90 {middle:.1f} {(TOP + bottom) / 2})"'
+                ' text-anchor="middle" dominant-baseline="central">no figure</text>'
+            )
+        if previous is not None and not gap and "bound" not in previous[1] + kind:
+            runs[-1].append(mark)
+        else:
+            runs.append([mark])
+        previous = mark, kind
+        tooltip = f"{mark.day}: {_e(written)}" + (
+            f" · {_e(_reading(kind, mark, chart.unit))}" if kind != "exact" else ""
         )
+        if kind == "exact":
+            drawn.append(
+                f'<circle class="point" cx="{x(mark.day):.1f}" cy="{y(mark.value):.1f}"'
+                f' r="{DOT_R}"><title>{tooltip}</title></circle>'
+            )
+        else:
+            drawn.append(_interval_mark(kind, "", x(mark.day), y, mark, tooltip))
+    parts += [
+        '<polyline class="line" points="'
+        + " ".join(f"{x(m.day):.1f},{y(m.value):.1f}" for m in run)
+        + '"/>'
+        for run in runs
+        if len(run) > 1
+    ]
+    parts += drawn
+    shapes = []
+    for claim_id, surface, period, verdict, mark in claims:
+        kind = shape(mark)
+        shapes.append(kind)
+        cx = x(mark.day)
+        tooltip = (
+            f"{_e(claim_id)} · {_e(surface)} · claimed {_e(_reading(kind, mark, chart.unit))}"
+            f" · {_e(verdict)} · {_e(period or 'undated')}"
+        )
+        if kind == "exact":
+            cy = y(mark.value)
+            parts.append(
+                f'<path class="claim exact" d="M{cx:.1f} {cy - 6:.1f}l6 6l-6 6l-6 -6z">'
+                f"<title>{tooltip}</title></path>"
+            )
+        else:
+            parts.append(_interval_mark(kind, "claim ", cx, y, mark, tooltip))
     parts.append("</svg>")
-    return "".join(parts)
+    return "".join(parts), shapes
 
 
 def _chart_figure(con: duckdb.DuckDBPyConnection, chart: Chart) -> str:
     """A figure with the chart and, under it, the list of claims drawn on it."""
-    points = [(d, v / chart.scale) for d, v in con.execute(chart.sql).fetchall()]
-    claims = con.execute(CLAIMS_SQL, [chart.indicator_code]).fetchall()
+
+    def unit(value: float | None) -> float | None:
+        return None if value is None else value / chart.scale
+
+    figures = [
+        (Mark(day, value / chart.scale, unit(lower), unit(upper), bool(qualifier)), written)
+        for day, value, lower, upper, qualifier, written in con.execute(
+            SERIES_SQL, [chart.indicator_code]
+        ).fetchall()
+    ]
+    claims = [
+        (claim_id, surface, period, verdict, Mark(_claim_date(period), *map(unit, ends)))
+        for claim_id, surface, *ends, period, verdict in con.execute(
+            CLAIMS_SQL, [chart.indicator_code]
+        ).fetchall()
+    ]
+    svg, shapes = _line_chart(chart, figures, claims)
     listed = "".join(
-        f'<li><span class="diamond">◆</span> {_e(c)} <span lang="zh-CN">{_e(s)}</span>'
-        f" ({_e(p or 'undated')}): {_e(v)}</li>"
-        for c, s, _, p, v in claims
+        f'<li><span class="diamond">{SYMBOLS[kind]}</span> {_e(claim_id)}'
+        f' <span lang="zh-CN">{_e(surface)}</span> ({_e(period or "undated")}): claimed'
+        f" {_e(_reading(kind, mark, chart.unit))} · {_e(verdict)}</li>"
+        for (claim_id, surface, period, verdict, mark), kind in zip(claims, shapes, strict=True)
     )
     return (
         f'<figure><figcaption lang="zh-CN">{_e(chart.title)} <small>({_e(chart.unit)})</small>'
-        f"</figcaption>{_line_chart(chart, points, claims)}"
+        f"</figcaption>{svg}"
         f"<ul>{listed or '<li>No report claims on this series.</li>'}</ul></figure>"
+    )
+
+
+def _changes(release_dir: Path, previous: str | None) -> str:
+    """Counts per kind of change and the first CHANGES_SHOWN rows of changes.csv."""
+    file = release_dir / "changes.csv"
+    if not file.exists():
+        return "<p>No changes.csv in this release.</p>"
+    with file.open(encoding="utf-8-sig", newline="") as rows:
+        changes = list(csv.DictReader(rows))
+    against = f"release {previous}" if previous else "nothing (this is the first release)"
+    if not changes:
+        return f"<p>No change against {_e(against)}.</p>"
+    counts = Counter(row["change"] for row in changes)
+    shown = [
+        [
+            row["change"],
+            row["indicator_code"],
+            row["geo_code"],
+            row["period"],
+            row["claim_id"],
+            row["old_as_written"] or row["old_verdict"],
+            row["new_as_written"] or row["new_verdict"],
+            row["old_source_id"],
+            row["new_source_id"],
+        ]
+        for row in changes[:CHANGES_SHOWN]
+    ]
+    headers = [
+        "change",
+        "indicator",
+        "place",
+        "period",
+        "claim",
+        "old",
+        "new",
+        "old source",
+        "new source",
+    ]
+    summary = ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items()))
+    more = f" (the first {CHANGES_SHOWN} shown)" if len(changes) > CHANGES_SHOWN else ""
+    return (
+        f'<p class="meta">Against {_e(against)}: {_e(summary)}{more}; all in '
+        f'<a href="changes.csv">changes.csv</a>.</p>{_table(headers, shown, lang="zh-CN")}'
     )
 
 
@@ -372,7 +593,8 @@ def write_catalog_page(release_dir: Path, db_path: Path) -> Path:
         verification = _verification(con)
         sources = _sources(con)
     version = package["version"]
-    licences = "; ".join(f"{lic.get('title', '')} ({lic['name']})" for lic in package["licenses"])
+    licences = ", ".join(_link(lic["path"], lic["title"]) for lic in package["licenses"])
+    previous = package.get("x_previous_release")
     files = "".join(
         f'<li><a href="{name}">{name}</a> — {_e(what)}</li>' for name, what in RELEASE_FILES
     )
@@ -387,21 +609,30 @@ def write_catalog_page(release_dir: Path, db_path: Path) -> Path:
 <body><main>
 <header>
 <h1>govmetrics release {_e(version)}</h1>
-<p class="meta">Created {_e(package["created"])} · Licence: {_e(licences)}</p>
+<p class="meta">Content {_e(version)} · previous release: {_e(previous or "none")} ·
+Licence of the compilation: {licences}; each figure keeps its source's own terms.</p>
 <p>{_e(ABOUT)}</p>
-<nav><a href="#charts">Charts</a><a href="#checks">Check status</a><a href="#verification">\
-Verification</a><a href="#datasets">Datasets</a><a href="#sources">Sources</a></nav>
+<nav><a href="#changes">Changes</a><a href="#charts">Charts</a><a href="#checks">Check status\
+</a><a href="#verification">Verification</a><a href="#datasets">Datasets</a><a href="#sources">\
+Sources</a></nav>
 </header>
 <h2>Release files</h2><ul>{files}</ul>
+<h2 id="changes">Changes since the previous release</h2>{_changes(release_dir, previous)}
 <h2 id="charts">Main series and the report's claims</h2>
-<p class="note">Dots are official figures (ticks at year end); red diamonds
-<span class="diamond">◆</span> are the report's claims (hover for id, surface and verdict).</p>
+<p class="note">Blue marks are the preferred national official figures (ticks at year end). A dot
+is a figure as written (its rounding is smaller than the dot); a capped bar is a range (约, 多, 余:
+the figure lies between the caps); a cap with an arrow is a bound (近, 超过: at most or at least
+the cap, the way the arrow points). The line joins dots and ranges at most about a year apart:
+it is not drawn into a bound, and a grey band marked "no figure" is a span without an official
+figure. Red marks are the report's claims, drawn the same way (a diamond
+<span class="diamond">◆</span> claims one figure); hover over a mark for what it says, and over
+a claim for its id, surface and verdict.</p>
 <div class="charts">{charts}</div>
 <h2 id="checks">Check status</h2>{checks}
 <h2 id="verification">Verification summary</h2>{verification}
 <h2 id="datasets">Datasets</h2>
 <p class="note">Each dataset as CSV (UTF-8 with BOM, opens in Excel) and Parquet.</p>
-{_datasets(package["resources"])}
+{_datasets([r for r in package["resources"] if r["x_dataset"] != "changes"])}
 {sources}
 </main></body>
 </html>

@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from warehouse import paths
+
+if TYPE_CHECKING:
+    from warehouse.query import QueryResult
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -26,48 +31,173 @@ def _cmd_build(args: argparse.Namespace) -> int:
         return 3
 
 
-def _cmd_sql(args: argparse.Namespace) -> int:
-    """Every way this ends prints at most one line on stderr, never a traceback."""
+class _BadInput(ValueError):
+    """A command's input cannot be used as given (exit 2)."""
+
+
+def _sandboxed(command: str, run: Callable[[], int], where: Callable[[], str] = lambda: "") -> int:
+    """Run a command that reads the snapshot in the sandbox: every way it ends prints at most
+    one line on stderr, never a traceback. `where()` (a query file's name, once known)
+    prefixes the errors of the query itself."""
     try:
         import duckdb
 
         from warehouse import query
-        from warehouse.exports import spreadsheet_safe
-        from warehouse.formatting import render
         from warehouse.snapshot_check import SnapshotTampered
+        from warehouse.sql_output import BadOutput
     except KeyboardInterrupt:
-        print("govmetrics sql: interrupted", file=sys.stderr)
+        print(f"govmetrics {command}: interrupted", file=sys.stderr)
         return 130
     try:
-        limits = query.SandboxLimits.from_env(args.timeout)
-        result = query.run_query(args.query, paths.published_db(), limits, stop_on_sigint=True)
-        if args.format == "csv":
-            rows = [
-                tuple(spreadsheet_safe(v) if isinstance(v, str) else v for v in row)
-                for row in result.rows
-            ]
-            result = query.QueryResult(columns=result.columns, rows=rows)
-        print(render(result, args.format))
+        return run()
     except KeyboardInterrupt:
-        print("govmetrics sql: interrupted", file=sys.stderr)
+        print(f"govmetrics {command}: interrupted", file=sys.stderr)
         return 130
-    except (query.QueryRefused, query.NoPublishedWarehouse, query.SandboxSettingError) as err:
-        print(f"govmetrics sql: {err}", file=sys.stderr)
+    except query.QueryRefused as err:
+        print(f"govmetrics {command}: {where()}{err}", file=sys.stderr)
+        return 2
+    except (
+        _BadInput,
+        BadOutput,
+        query.NoPublishedWarehouse,
+        query.SandboxSettingError,
+        query.UnknownTable,
+    ) as err:
+        print(f"govmetrics {command}: {err}", file=sys.stderr)
         return 2
     except (query.QueryTimedOut, query.QueryOutOfMemory, SnapshotTampered) as err:
-        print(f"govmetrics sql: {err}", file=sys.stderr)
+        print(f"govmetrics {command}: {err}", file=sys.stderr)
         return 1
     except duckdb.Error as err:
         message = " ".join(str(err).split())
-        print(f"govmetrics sql: {type(err).__name__}: {message}", file=sys.stderr)
+        print(f"govmetrics {command}: {where()}{type(err).__name__}: {message}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         raise  # main() handles a reader that left
     except Exception as err:
         message = " ".join(str(err).split())
-        print(f"govmetrics sql: unexpected {type(err).__name__}: {message}", file=sys.stderr)
+        print(f"govmetrics {command}: unexpected {type(err).__name__}: {message}", file=sys.stderr)
         return 1
-    return 0
+
+
+def _query_text(args: argparse.Namespace) -> tuple[str, str | None]:
+    """The query, and the name of the file or stream it was read from (None: the argument)."""
+    if (args.query is None) == (args.file is None):
+        raise _BadInput(
+            "give the query either as an argument or with -f FILE, not both"
+            if args.query is not None
+            else "no query: give it as an argument, with -f FILE, or as - to read standard input"
+        )
+    if args.query is not None and args.query != "-":
+        return args.query, None
+    path = args.file if args.file is not None else "-"
+    name = "standard input" if path == "-" else path
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as err:
+        raise _BadInput(f"cannot read {name}: {err.strerror or err}; check the path") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise _BadInput(
+            f"{name}: not UTF-8 text (byte 0x{data[err.start]:02x} at byte {err.start + 1});"
+            " save it as UTF-8"
+        ) from None
+    return text, name
+
+
+def _one_statement(sql: str, name: str) -> None:
+    """A query file or stream holds exactly one statement: only reads are allowed, so any
+    statement before the last could only be output lost."""
+    import duckdb
+
+    from warehouse.query import check_query_text
+
+    check_query_text(sql)
+    count = len(duckdb.extract_statements(sql))
+    if count != 1:
+        what = "no SQL statement" if count == 0 else f"{count} SQL statements"
+        raise _BadInput(f"{name} holds {what}; put exactly one query in it")
+
+
+def _cmd_sql(args: argparse.Namespace) -> int:
+    source: str | None = None
+
+    def run() -> int:
+        nonlocal source
+        from warehouse import query
+        from warehouse.formatting import render
+        from warehouse.sql_output import check_output, safe_for_spreadsheets, write_result
+
+        if args.output and args.format:
+            raise _BadInput(
+                "give --format (to print) or --output (a file, typed by its suffix), not both"
+            )
+        sql, source = _query_text(args)
+        if source:
+            _one_statement(sql, source)
+        if args.output:
+            check_output(Path(args.output))
+        limits = query.SandboxLimits.from_env(args.timeout)
+        db = paths.published_db()
+        query.check_read_only(sql)
+        with query.sandbox(db, limits, stop_on_sigint=True) as box:
+            if args.output:
+                count = write_result(box, sql, Path(args.output))
+                rows = "row" if count == 1 else "rows"
+                print(f"wrote {count} {rows} to {args.output}", file=sys.stderr)
+                return 0
+            result = box.query(sql)
+        fmt = args.format or "table"
+        print(render(safe_for_spreadsheets(result) if fmt == "csv" else result, fmt))
+        return 0
+
+    return _sandboxed("sql", run, lambda: f"{source}: " if source else "")
+
+
+def _print_catalogue(result: QueryResult, fmt: str) -> None:
+    """Long descriptions are cut in the aligned table (csv and json keep them whole)."""
+    from warehouse.formatting import render, shorten
+    from warehouse.query import QueryResult
+
+    if fmt == "table":
+        last = result.columns.index("description")
+        rows = [(*row[:last], shorten(row[last], 60)) for row in result.rows]
+        result = QueryResult(columns=result.columns, rows=rows)
+    print(render(result, fmt))
+
+
+def _cmd_tables(args: argparse.Namespace) -> int:
+    def run() -> int:
+        from warehouse import query
+
+        limits = query.SandboxLimits.from_env(args.timeout)
+        with query.sandbox(paths.published_db(), limits, stop_on_sigint=True) as box:
+            result = query.list_tables(box)
+        _print_catalogue(result, args.format)
+        return 0
+
+    return _sandboxed("tables", run)
+
+
+def _cmd_describe(args: argparse.Namespace) -> int:
+    def run() -> int:
+        from warehouse import query
+        from warehouse.table_docs import table_doc
+
+        limits = query.SandboxLimits.from_env()
+        with query.sandbox(paths.published_db(), limits, stop_on_sigint=True) as box:
+            relation = query.find_relation(box, args.table)
+            result = query.describe_relation(box, relation)
+            with box.guarded() as con:
+                doc = table_doc(con, relation.schema, relation.name)
+        if args.format == "table":
+            titles = " / ".join(t for t in (doc.title_zh, doc.title_en) if t)
+            print(f"{relation.qualified} ({relation.kind}){': ' + titles if titles else ''}")
+        _print_catalogue(result, args.format)
+        return 0
+
+    return _sandboxed("describe", run)
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -277,14 +407,21 @@ def _cmd_releases(_: argparse.Namespace) -> int:
     if not releases:
         print(f"no releases yet in {paths.releases_dir()}: run `govmetrics build`")
         return 0
-    print(f"{'version':<24} {'created':<21} {'rows':>7}  checks (passed/warned/failed)")
+    print(f"{'version':<24} {'created':<21} {'content':<12} {'rows':>7}  checks  changes")
     for release in reversed(releases):
         checks = release["checks"]
+        content = release.get("content_hash", "")[:12] or "-"
+        changes = sum(release.get("changes", {}).values())
         print(
-            f"{release['version']:<24} {release['created']:<21} {sum(release['rows'].values()):>7}"
-            f"  {checks['passed']}/{checks['warned']}/{checks['failed']}"
+            f"{release['version']:<24} {release['created']:<21} {content:<12}"
+            f" {sum(release['rows'].values()):>7}"
+            f"  {checks['passed']}/{checks['warned']}/{checks['failed']}  {changes}"
         )
-    print(f"files: {paths.releases_dir()}/<version>/ (index.html, datapackage.json, data/)")
+    print("checks: passed/warned/failed; changes: rows of changes.csv (against the release below)")
+    print(
+        f"files: {paths.releases_dir()}/<version>/ (index.html, govmetrics.xlsx, changes.csv, "
+        "datapackage.json, data/)"
+    )
     return 0
 
 
@@ -314,21 +451,50 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(handler=_cmd_build)
 
+    timeout_help = "stop the query after this long (default: GOVMETRICS_SQL_TIMEOUT, else 30)"
     sql = commands.add_parser("sql", help="run a read-only query against the published warehouse")
-    sql.add_argument("query", help='SQL text, e.g. "select * from marts.aging_timeseries"')
+    sql.add_argument(
+        "query",
+        nargs="?",
+        help='SQL text, e.g. "select * from marts.aging_timeseries", or - for standard input',
+    )
+    sql.add_argument(
+        "-f",
+        "--file",
+        metavar="FILE",
+        help="read the query from a UTF-8 file holding one statement (- for standard input)",
+    )
     sql.add_argument(
         "--format",
         choices=FORMATS,
-        default="table",
-        help="csv quotes text cells a spreadsheet would run as formulas with a leading '",
+        help="how to print the result (default table); csv quotes text cells a spreadsheet "
+        "would run as formulas with a leading '",
     )
     sql.add_argument(
-        "--timeout",
-        type=float,
-        metavar="SECONDS",
-        help="stop the query after this long (default: GOVMETRICS_SQL_TIMEOUT, else 30)",
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the result to FILE.csv (UTF-8 with BOM), FILE.parquet or FILE.xlsx instead "
+        "of printing it",
     )
+    sql.add_argument("--timeout", type=float, metavar="SECONDS", help=timeout_help)
     sql.set_defaults(handler=_cmd_sql)
+
+    tables = commands.add_parser(
+        "tables", help="list the schemas, tables and views with row counts and descriptions"
+    )
+    tables.add_argument("--format", choices=FORMATS, default="table")
+    tables.add_argument("--timeout", type=float, metavar="SECONDS", help=timeout_help)
+    tables.set_defaults(handler=_cmd_tables)
+
+    describe = commands.add_parser(
+        "describe", help="list a table's columns with types, titles and descriptions"
+    )
+    describe.add_argument(
+        "table", help="schema.table, or a table name (the marts one when several schemas have it)"
+    )
+    describe.add_argument("--format", choices=FORMATS, default="table")
+    describe.set_defaults(handler=_cmd_describe)
 
     extract = commands.add_parser(
         "extract", help="print every quantity in a Chinese text, one JSON object per line"

@@ -1,59 +1,62 @@
-"""Release files: every mart as Parquet and as CSV (UTF-8 with BOM, so Excel shows Chinese), a
-Frictionless Data Package description with Table Schemas, units, sources and licence.
+"""Release files: every mart as Parquet and as CSV (UTF-8 with BOM, so Excel shows Chinese),
+one XLSX workbook (a data dictionary, then a sheet per mart), `changes.csv` against the previous
+release, and a Frictionless Data Package description with Table Schemas, titles in Chinese and
+English, units, sources and licence.
+
+Every file is written sorted by all its columns, left to right (a mart's key columns come
+first), and carries no time stamp, so a rebuild of the same data gives the same bytes.
 
 CSV cells are made safe for spreadsheets (OWASP's CSV injection guidance): a text cell that
 starts with `=`, `+`, `@`, a tab or a carriage return, or with `-` when the cell is not a plain
 number, is written with a single quote `'` in front, so Excel, LibreOffice and Google Sheets
 show it as text instead of evaluating it as a formula (`=HYPERLINK(...)`, `-2+3+cmd|...`).
-Numeric columns, and text such as `-1.5`, are written as they are. Parquet files and the DuckDB
-snapshot keep the raw value.
+Numeric columns, and text such as `-1.5`, are written as they are. Parquet files, the workbook
+(its text cells are typed as text) and the DuckDB snapshot keep the raw value.
 """
 
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import json
 import re
 import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from warehouse import paths
+from warehouse.release_changes import CHANGE_COLUMNS, changes_query
+from warehouse.release_content import code_version, content_hash, input_files
 from warehouse.snapshot_check import file_sha256
+from warehouse.table_docs import Doc, column_docs, table_doc
+from warehouse.workbook import MAX_ROWS, Sheet, write_workbook
 
-# Chinese and English titles of the released marts.
-MART_TITLES = {
-    "indicator_series": ("指标序列", "Indicator series"),
-    "sources": ("来源文件", "Source documents"),
-    "indicator_coverage": ("指标覆盖情况", "Indicator coverage"),
-    "source_conflicts": ("来源冲突", "Conflicting sources"),
-    "aging_timeseries": ("人口老龄化年度序列", "Population ageing by year"),
-    "elderly_care_capacity": ("养老服务供给", "Elderly-care capacity"),
-    "volunteering": ("志愿服务", "Volunteering"),
-    "grassroots_governance": (
-        "基层治理与社会组织",
-        "Grassroots governance and social organisations",
-    ),
-    "province_ageing": ("分省人口年龄结构", "Age structure by province"),
-    "part_total_checks": ("分项与总量核对", "Parts against totals"),
-    "claim_verification": ("报告数据核查", "Report claims verified"),
-    "report_consistency": ("报告内部一致性", "Report consistency checks"),
-    "verification_summary": ("核查结果汇总", "Verification summary"),
-}
+WORKBOOK = "govmetrics.xlsx"
+CHANGES = "changes.csv"
+# The compilation (selection, structure, checks and verdicts) is CC-BY-4.0; every figure keeps
+# its source's own terms, listed per source.
 LICENCE = {
-    "name": "govmetrics-figures",
-    "title": (
-        "Figures as published by the sources listed (official statistics and reports), "
-        "transcribed with their source; cite the source document of each figure"
-    ),
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International (the compilation)",
 }
+SOURCE_TERMS = (
+    "the publisher's own terms apply to this document and the figures read from it; "
+    "the licence of this package covers the compilation only"
+)
 _TABLE_SCHEMA_TYPES = {
-    "VARCHAR": "string", "BIGINT": "integer", "INTEGER": "integer", "HUGEINT": "integer",
-    "DOUBLE": "number", "FLOAT": "number", "DATE": "date", "TIMESTAMP": "datetime",
+    "VARCHAR": "string",
+    "BIGINT": "integer",
+    "INTEGER": "integer",
+    "HUGEINT": "integer",
+    "DOUBLE": "number",
+    "FLOAT": "number",
+    "DATE": "date",
+    "TIMESTAMP": "datetime",
     "BOOLEAN": "boolean",
-}  # fmt: skip
+}
+_FETCH_ROWS = 10_000
 
 
 # A cell starting with one of these is read as a formula; `-` too, unless the cell is a number.
@@ -86,44 +89,194 @@ def spreadsheet_safe_sql(column: str) -> str:
     return f"case when {dangerous} then chr(39) || {name} else {name} end as {name}"
 
 
-def _dbt_docs() -> dict[str, dict]:
-    """Model and column descriptions of the marts, from the dbt manifest."""
-    manifest = json.loads((paths.DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
-    return {
-        node["name"]: node
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["schema"] == "marts"
-    }
+@dataclass(frozen=True)
+class Dataset:
+    """A released mart: its columns (name, DuckDB type), row count and documentation."""
+
+    name: str
+    columns: list[tuple[str, str]]
+    rows: int
+    doc: Doc
+    column_docs: dict[str, Doc]
+
+    def sorted_select(self, columns: str = "*") -> str:
+        """`select <columns> from the mart`, ordered by every column left to right."""
+        order = ", ".join(f"t.{_identifier(name)}" for name, _ in self.columns)
+        return f"select {columns} from marts.{_identifier(self.name)} as t order by {order}"
 
 
-def _field(name: str, duckdb_type: str, doc: dict, units: dict[str, str]) -> dict:
+def _datasets(con: duckdb.DuckDBPyConnection) -> list[Dataset]:
+    marts = [
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+            " order by table_name"
+        ).fetchall()
+    ]
+    datasets = []
+    for mart in marts:
+        columns = con.execute(
+            "select column_name, data_type from information_schema.columns"
+            " where table_schema = 'marts' and table_name = ? order by ordinal_position",
+            [mart],
+        ).fetchall()
+        (rows,) = con.execute(f"select count(*) from marts.{_identifier(mart)}").fetchone()
+        datasets.append(
+            Dataset(
+                mart, columns, rows, table_doc(con, "marts", mart), column_docs(con, "marts", mart)
+            )
+        )
+    return datasets
+
+
+def _copy_csv(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:
+    """Write a query's rows as CSV with a byte-order mark; DuckDB streams the rows (COPY), the
+    mark goes in front by a file copy."""
+    body = target.with_name(f".{target.name}.body")
+    quoted = str(body).replace("'", "''")
+    con.execute(f"copy ({query}) to '{quoted}' (format csv, header)")
+    with target.open("wb") as out, body.open("rb") as rows:
+        out.write(codecs.BOM_UTF8)
+        shutil.copyfileobj(rows, out)
+    body.unlink()
+
+
+def _safe_columns(columns: list[tuple[str, str]]) -> str:
+    return ", ".join(
+        spreadsheet_safe_sql(name) if kind == "VARCHAR" else f"t.{_identifier(name)}"
+        for name, kind in columns
+    )
+
+
+def _export_data(con: duckdb.DuckDBPyConnection, data_dir: Path, dataset: Dataset) -> None:
+    """data/<mart>.csv (text cells spreadsheet-safe) and data/<mart>.parquet, both sorted."""
+    _copy_csv(
+        con, dataset.sorted_select(_safe_columns(dataset.columns)), data_dir / f"{dataset.name}.csv"
+    )
+    quoted = str(data_dir / f"{dataset.name}.parquet").replace("'", "''")
+    con.execute(f"copy ({dataset.sorted_select()}) to '{quoted}' (format parquet)")
+
+
+def _rows(con: duckdb.DuckDBPyConnection, query: str) -> Iterator[tuple]:
+    """A query's rows, fetched in batches (a cursor of its own, so reads can interleave)."""
+    cursor = con.cursor()
+    cursor.execute(query)
+    while batch := cursor.fetchmany(_FETCH_ROWS):
+        yield from batch
+    cursor.close()
+
+
+def _dictionary_rows(datasets: list[Dataset], units: dict[str, str]) -> Iterator[tuple]:
+    for dataset in datasets:
+        fits = dataset.rows < MAX_ROWS
+        rows = (
+            dataset.rows if fits else f"{dataset.rows} (too many for a sheet: use CSV or Parquet)"
+        )
+        yield (
+            dataset.name,
+            None,
+            dataset.doc.title_zh,
+            dataset.doc.title_en,
+            "table",
+            None,
+            rows,
+            dataset.doc.description,
+        )
+        for name, kind in dataset.columns:
+            doc = dataset.column_docs.get(name, Doc(None, None, None))
+            yield (
+                dataset.name,
+                name,
+                doc.title_zh,
+                doc.title_en,
+                kind,
+                units.get(name),
+                None,
+                doc.description,
+            )
+
+
+def write_workbook_release(
+    con: duckdb.DuckDBPyConnection,
+    release_dir: Path,
+    datasets: list[Dataset],
+    units: dict[str, str],
+) -> Path:
+    """govmetrics.xlsx: a data dictionary, then one sheet per mart (sorted like the files)."""
+    dictionary = Sheet(
+        "dictionary",
+        ["dataset", "column", "title_zh", "title_en", "type", "unit", "rows", "description"],
+        _dictionary_rows(datasets, units),
+    )
+    sheets = [dictionary] + [
+        Sheet(d.name, [name for name, _ in d.columns], _rows(con, d.sorted_select()))
+        for d in datasets
+        if d.rows < MAX_ROWS
+    ]
+    target = release_dir / WORKBOOK
+    write_workbook(target, sheets)
+    return target
+
+
+def write_changes(con: duckdb.DuckDBPyConnection, previous: Path | None, release_dir: Path) -> dict:
+    """changes.csv against the previous release's data folder; returns the count per kind."""
+    query = changes_query(previous, release_dir / "data")
+    safe = [
+        (name, "DOUBLE" if name.endswith("_value") else "VARCHAR") for name, *_ in CHANGE_COLUMNS
+    ]
+    _copy_csv(con, f"select {_safe_columns(safe)} from ({query}) as t", release_dir / CHANGES)
+    return dict(
+        con.execute(
+            f"select change, count(*) from ({query}) group by change order by change"
+        ).fetchall()
+    )
+
+
+def _title(doc: Doc, fallback: str) -> str:
+    return " / ".join(t for t in (doc.title_zh, doc.title_en) if t) or fallback
+
+
+def _field(name: str, duckdb_type: str, doc: Doc, units: dict[str, str]) -> dict:
     field = {
         "name": name,
         "type": _TABLE_SCHEMA_TYPES.get(duckdb_type.split("(")[0], "string"),
-        "description": doc.get("columns", {}).get(name, {}).get("description", ""),
+        "title": _title(doc, name),
+        "description": doc.description or "",
     }
+    if doc.title_zh:
+        field["x_title_zh"] = doc.title_zh
+    if doc.title_en:
+        field["x_title_en"] = doc.title_en
     if name in units:
         field["unit"] = units[name]
     return field
 
 
-def _resource(dataset: str, file: Path, release_dir: Path, schema: dict, doc: dict, rows: int):
-    zh, en = MART_TITLES.get(dataset, (dataset, dataset))
+def _resource(dataset: Dataset, file: Path, release_dir: Path, units: dict[str, str]) -> dict:
+    schema = {
+        "fields": [
+            _field(n, k, dataset.column_docs.get(n, Doc(None, None, None)), units)
+            for n, k in dataset.columns
+        ]
+    }
     fmt = file.suffix.lstrip(".")
     resource = {
-        "name": f"{dataset}_{fmt}",
-        "x_dataset": dataset,
+        "name": f"{dataset.name}_{fmt}",
+        "x_dataset": dataset.name,
         "path": file.relative_to(release_dir).as_posix(),
         "format": fmt,
         "mediatype": "text/csv" if fmt == "csv" else "application/vnd.apache.parquet",
-        "title": f"{zh} / {en}",
-        "description": " ".join(doc.get("description", "").split()),
-        "x_rows": rows,
+        "title": _title(dataset.doc, dataset.name),
+        "description": dataset.doc.description or "",
+        "x_rows": dataset.rows,
         "schema": schema,
     }
     if fmt == "csv":
-        resource |= {"encoding": "utf-8-sig", "bytes": file.stat().st_size,
-                     "hash": f"sha256:{file_sha256(file)}"}  # fmt: skip
+        resource |= {
+            "encoding": "utf-8-sig",
+            "bytes": file.stat().st_size,
+            "hash": f"sha256:{file_sha256(file)}",
+        }
     else:
         # Frictionless reads Parquet through pandas, which turns a missing integer into NaN, and
         # cannot count its bytes: SHA256SUMS holds the checksum of every file instead.
@@ -131,69 +284,128 @@ def _resource(dataset: str, file: Path, release_dir: Path, schema: dict, doc: di
     return resource
 
 
-def _write_safe_csv(
-    con: duckdb.DuckDBPyConnection, mart: str, columns: list[tuple[str, str]], target: Path
-) -> None:
-    """Write a mart as CSV with a byte-order mark, text cells made spreadsheet-safe; DuckDB
-    streams the rows (COPY), the mark goes in front by a file copy."""
-    select = ", ".join(
-        spreadsheet_safe_sql(name) if kind == "VARCHAR" else _identifier(name)
-        for name, kind in columns
-    )
-    body = target.with_name(f".{target.name}.body")
-    quoted = str(body).replace("'", "''")
-    con.execute(f"copy (select {select} from marts.{mart}) to '{quoted}' (format csv, header)")
-    with target.open("wb") as out, body.open("rb") as rows:
-        out.write(codecs.BOM_UTF8)
-        shutil.copyfileobj(rows, out)
-    body.unlink()
+def _changes_resource(release_dir: Path, rows: int) -> dict:
+    file = release_dir / CHANGES
+    fields = [
+        {
+            "name": name,
+            "type": "number" if name.endswith("_value") else "string",
+            "title": f"{zh} / {en}",
+            "description": description,
+            "x_title_zh": zh,
+            "x_title_en": en,
+        }
+        for name, zh, en, description in CHANGE_COLUMNS
+    ]
+    return {
+        "name": "changes_csv",
+        "x_dataset": "changes",
+        "path": CHANGES,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "title": "与上一版本相比的变化 / Changes since the previous release",
+        "description": "Figures added, revised and removed, and verdicts changed.",
+        "encoding": "utf-8-sig",
+        "bytes": file.stat().st_size,
+        "hash": f"sha256:{file_sha256(file)}",
+        "x_rows": rows,
+        "schema": {"fields": fields},
+    }
 
 
-def export_release(snapshot: Path, release_dir: Path, version: str) -> dict:
-    """Write data/<mart>.parquet and data/<mart>.csv for every mart, and datapackage.json."""
+@dataclass(frozen=True)
+class ReleaseData:
+    """The data files of a release as written, and the hash of its whole content."""
+
+    datasets: list[Dataset]
+    units: dict[str, str]
+    content_hash: str
+    code_version: str
+
+
+def export_data(con: duckdb.DuckDBPyConnection, release_dir: Path) -> ReleaseData:
+    """Write data/<mart>.csv and .parquet and the workbook; hash code, inputs and outputs."""
     data_dir = release_dir / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
-    docs = _dbt_docs()
+    datasets = _datasets(con)
+    units = dict(con.execute("select indicator_code, unit from reference.indicators").fetchall())
+    for dataset in datasets:
+        _export_data(con, data_dir, dataset)
+    write_workbook_release(con, release_dir, datasets, units)
+    outputs = {
+        file.relative_to(release_dir).as_posix(): file_sha256(file)
+        for file in sorted(release_dir.rglob("*"))
+        if file.is_file()
+    }
+    code = code_version()
+    return ReleaseData(datasets, units, content_hash(code, input_files(con), outputs), code)
+
+
+def _checks(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Passed, warned and failed expectations of the snapshot's latest data-quality run."""
+    checks = dict.fromkeys(["passed", "warned", "failed"], 0)
+    (has_dq,) = con.execute(
+        "select count(*) from information_schema.tables"
+        " where table_schema = 'dq' and table_name = 'results'"
+    ).fetchone()
+    if has_dq:
+        for success, severity, count in con.execute(
+            "select success, severity, count(*) from dq.results where run_id ="
+            " (select max_by(run_id, run_at) from dq.results) group by all"
+        ).fetchall():
+            key = "passed" if success else ("warned" if severity == "warn" else "failed")
+            checks[key] += count
+    return checks
+
+
+def content_id(content: str) -> str:
+    """The short form of a content hash that names a release's content."""
+    return content[:12]
+
+
+def write_datapackage(
+    con: duckdb.DuckDBPyConnection,
+    release_dir: Path,
+    data: ReleaseData,
+    previous: str | None,
+    changes: dict[str, int],
+) -> dict:
+    """datapackage.json: every file with its Table Schema, the sources and their terms."""
     resources = []
-    with duckdb.connect(str(snapshot), read_only=True) as con:
-        marts = [row[0] for row in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
-            " order by table_name"
-        ).fetchall()]  # fmt: skip
-        units = dict(
-            con.execute("select indicator_code, unit from reference.indicators").fetchall()
-        )
-        sources = con.execute(
-            "select publisher, title, copy_read_at from marts.sources order by source_id"
-        ).fetchall()
-        for mart in marts:
-            columns = con.execute(
-                "select column_name, data_type from information_schema.columns"
-                " where table_schema = 'marts' and table_name = ? order by ordinal_position",
-                [mart],
-            ).fetchall()
-            frame = con.sql(f"select * from marts.{mart}").pl()
-            doc = docs.get(mart, {})
-            schema = {"fields": [_field(name, kind, doc, units) for name, kind in columns]}
-            csv_file, parquet_file = data_dir / f"{mart}.csv", data_dir / f"{mart}.parquet"
-            _write_safe_csv(con, mart, columns, csv_file)
-            frame.write_parquet(parquet_file)
-            for file in (csv_file, parquet_file):
-                resources.append(_resource(mart, file, release_dir, schema, doc, frame.height))
+    for dataset in data.datasets:
+        for fmt in ("csv", "parquet"):
+            file = release_dir / "data" / f"{dataset.name}.{fmt}"
+            resources.append(_resource(dataset, file, release_dir, data.units))
+    resources.append(_changes_resource(release_dir, sum(changes.values())))
+    sources = con.execute(
+        "select source_id, publisher, title, copy_read_at, publisher_url from marts.sources"
+        " order by source_id"
+    ).fetchall()
     package = {
         "profile": "data-package",
         "name": "govmetrics",
         "title": "govmetrics: China's community-governance and elderly-care statistics",
         "description": (
             "Official figures with their sources, grades and vintages, and report claims checked "
-            "against them. One resource per file; CSV files are UTF-8 with a byte-order mark."
+            "against them. One resource per file; CSV files are UTF-8 with a byte-order mark. "
+            f"Also in this release: {WORKBOOK} (a data dictionary, then one sheet per dataset)."
         ),
-        "version": version,
-        "created": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "version": content_id(data.content_hash),
+        "x_content_hash": data.content_hash,
+        "x_code_version": data.code_version,
+        "x_previous_release": previous,
+        "x_checks": _checks(con),
+        "x_changes": changes,
         "licenses": [LICENCE],
         "sources": [
-            {"title": f"{publisher}: {title}", "path": copy_read_at}
-            for publisher, title, copy_read_at in sources
+            {
+                "title": f"{publisher}: {title}",
+                "path": copy_read_at,
+                "x_source_id": source_id,
+                "x_publisher_url": publisher_url,
+                "x_terms": SOURCE_TERMS,
+            }
+            for source_id, publisher, title, copy_read_at, publisher_url in sources
         ],
         "resources": resources,
     }

@@ -18,20 +18,32 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
     """Display width: Chinese characters take two terminal columns."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+def shorten(text: str | None, width: int) -> str | None:
+    """At most `width` display columns, cut with `…`."""
+    if text is None or display_width(text) <= width:
+        return text
+    kept = ""
+    for char in text:
+        if display_width(kept + char) > width - 1:
+            break
+        kept += char
+    return kept + "…"
+
+
 def _pad(text: str, width: int, right_align: bool) -> str:
-    fill = " " * (width - _width(text))
+    fill = " " * (width - display_width(text))
     return fill + text if right_align else text + fill
 
 
 def to_table(result: QueryResult) -> str:
     cells = [[_cell(v) for v in row] for row in result.rows]
     widths = [
-        max([_width(name)] + [_width(row[i]) for row in cells])
+        max([display_width(name)] + [display_width(row[i]) for row in cells])
         for i, name in enumerate(result.columns)
     ]
     numeric = [

@@ -2,7 +2,9 @@
 
 Order matters: the build database is checkpointed and copied; the release folder is written
 beside the others under a temporary name and renamed into place; only then does the snapshot
-replace the published file (an atomic rename). A failure at any step leaves the published
+replace the published file (an atomic rename). A release is made only when its content (code,
+inputs and data files, one hash) differs from the latest release's; otherwise only the snapshot
+is published again and the release list stays as it is. A failure at any step leaves the published
 warehouse and the releases as they were. Readers that opened the previous snapshot keep reading
 it (the old file lives on until they close it); nothing writes to a published file in place.
 
@@ -24,7 +26,13 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.exports import export_release, write_checksums
+from warehouse.exports import (
+    content_id,
+    export_data,
+    write_changes,
+    write_checksums,
+    write_datapackage,
+)
 from warehouse.snapshot_check import (
     Fingerprint,
     SnapshotTampered,
@@ -43,38 +51,55 @@ VERSION = re.compile(r"\d{8}T\d{12}Z")
 RELEASE_TEMP = re.compile(r"\.(\d{8}T\d{12}Z)\.tmp")
 
 
-def _release_summary(snapshot: Path, version: str, created: dt.datetime | None = None) -> dict:
-    """Version, time, rows per mart and the data-quality status recorded in the snapshot."""
-    with duckdb.connect(str(snapshot), read_only=True) as con:
-        marts = [t for (t,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
-            " order by table_name").fetchall()]  # fmt: skip
-        rows = {m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in marts}
-        has_dq = con.execute(
-            "select count(*) from information_schema.tables"
-            " where table_schema = 'dq' and table_name = 'results'"
-        ).fetchone()[0]
-        checks = dict.fromkeys(["passed", "warned", "failed"], 0)
-        if has_dq:
-            for success, severity, count in con.execute(
-                "select success, severity, count(*) from dq.results where run_id ="
-                " (select max_by(run_id, run_at) from dq.results) group by all"
-            ).fetchall():
-                key = "passed" if success else ("warned" if severity == "warn" else "failed")
-                checks[key] += count
-    created = (created or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {"version": version, "created": created, "rows": rows, "checks": checks}
+def _release_summary(folder: Path) -> dict:
+    """Version, time, content hash, rows per dataset, data-quality status and changes of a
+    release, read from its datapackage.json (the time from its folder's name)."""
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    created = dt.datetime.strptime(folder.name, "%Y%m%dT%H%M%S%fZ")
+    return {
+        "version": folder.name,
+        "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "content_hash": package["x_content_hash"],
+        "rows": {
+            r["x_dataset"]: r["x_rows"] for r in package["resources"] if r["format"] == "parquet"
+        },
+        "checks": package["x_checks"],
+        "changes": package["x_changes"],
+    }
 
 
-def _write_release(snapshot: Path, releases_dir: Path, version: str) -> Path:
+def _previous_data(releases_dir: Path, latest: dict | None) -> Path | None:
+    """The latest release's data folder, when it holds what changes.csv compares."""
+    if latest is None:
+        return None
+    data = releases_dir / latest["version"] / "data"
+    needed = ("indicator_series.parquet", "claim_verification.parquet")
+    return data if all((data / name).is_file() for name in needed) else None
+
+
+def _write_release(snapshot: Path, releases_dir: Path, version: str) -> tuple[dict, bool]:
+    """Write the release of a snapshot; returns its summary and True, or the latest release's
+    summary and False when the content is the same as that release's (nothing is written)."""
     from warehouse.catalog_page import write_catalog_page
 
+    latest = _latest_release(releases_dir)
     staging = releases_dir / f".{version}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        shutil.copyfile(snapshot, staging / "govmetrics.duckdb")
-        export_release(snapshot, staging, version)
+        with duckdb.connect(str(snapshot), read_only=True) as con:
+            data = export_data(con, staging)
+            if latest is not None and latest.get("content_hash") == data.content_hash:
+                return latest, False
+            changes = write_changes(con, _previous_data(releases_dir, latest), staging)
+            previous = None
+            if latest is not None:
+                previous = (
+                    content_id(latest["content_hash"])
+                    if latest.get("content_hash")
+                    else latest["version"]
+                )
+            write_datapackage(con, staging, data, previous, changes)
         write_catalog_page(staging, snapshot)
         write_checksums(staging)
         for file in staging.rglob("*"):
@@ -82,9 +107,15 @@ def _write_release(snapshot: Path, releases_dir: Path, version: str) -> Path:
                 os.chmod(file, 0o444)
         final = releases_dir / version
         os.rename(staging, final)
-        return final
+        return _release_summary(final), True
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _latest_release(releases_dir: Path) -> dict | None:
+    """The newest release in the manifest whose folder is there."""
+    present = [r for r in list_releases(releases_dir) if (releases_dir / r["version"]).is_dir()]
+    return present[-1] if present else None
 
 
 def list_releases(releases_dir: Path) -> list[dict]:
@@ -115,7 +146,7 @@ def _record(releases_dir: Path, summary: dict) -> None:
 
 
 def _release_is_complete(folder: Path) -> bool:
-    """Every file its SHA256SUMS lists is there with that checksum, the snapshot among them."""
+    """Every file its SHA256SUMS lists is there with that checksum, datapackage.json among them."""
     sums = folder / "SHA256SUMS"
     if not sums.is_file():
         return False
@@ -123,7 +154,7 @@ def _release_is_complete(folder: Path) -> bool:
     for line in sums.read_text(encoding="utf-8").splitlines():
         digest, _, name = line.partition("  ")
         listed[name] = digest
-    return "govmetrics.duckdb" in listed and all(
+    return "datapackage.json" in listed and all(
         (folder / name).is_file() and file_sha256(folder / name) == digest
         for name, digest in listed.items()
     )
@@ -168,12 +199,9 @@ def _served_snapshot(published_db: Path) -> Fingerprint | None:
 
 
 def _never_served(folder: Path, served: Fingerprint | None) -> bool:
-    """A release written after the snapshot in place, with other content: its publish was
-    killed before the swap, so it was never the published warehouse."""
-    if served is None or folder.name <= served.version:
-        return False
-    sums = (folder / "SHA256SUMS").read_text(encoding="utf-8")
-    return f"{served.sha256}  govmetrics.duckdb\n" not in sums
+    """A release written after the snapshot in place: its publish was killed before the swap
+    (which names the snapshot after its release), so it was never the published warehouse."""
+    return served is not None and folder.name > served.version
 
 
 def _tidy_releases(releases_dir: Path, served: Fingerprint | None) -> list[str]:
@@ -202,9 +230,7 @@ def _tidy_releases(releases_dir: Path, served: Fingerprint | None) -> list[str]:
                 _remove_release(folder)
                 done.append(f"removed {folder}: its publish was interrupted before the swap")
                 continue
-            created = dt.datetime.strptime(folder.name, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
-            summary = _release_summary(folder / "govmetrics.duckdb", folder.name, created)
-            releases.append(summary)
+            releases.append(_release_summary(folder))
             changed = True
             done.append(f"added release {folder.name} to {MANIFEST} (its checksums verified)")
     present = [r for r in releases if (releases_dir / r["version"]).is_dir()]
@@ -226,8 +252,9 @@ def tidy_interrupted_publishes(published_db: Path, releases_dir: Path) -> list[s
 
 
 def publish_snapshot(build_db: Path, published_db: Path, releases_dir: Path) -> dict:
-    """Release the build database and swap it in as the published snapshot; returns the
-    release summary (version, created, rows per mart, check status)."""
+    """Publish the build database as the snapshot researchers query, with a new release when
+    its content differs from the latest; returns the release's summary (version, created,
+    content hash, rows per dataset, check status, changes) with `new_release`."""
     if not build_db.exists():
         raise FileNotFoundError(f"no build database at {build_db}: run `govmetrics build`")
     tidy_interrupted_publishes(published_db, releases_dir)
@@ -239,17 +266,17 @@ def publish_snapshot(build_db: Path, published_db: Path, releases_dir: Path) -> 
     version = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     try:
         shutil.copyfile(build_db, staging)
-        summary = _release_summary(staging, version)
-        _write_release(staging, releases_dir, version)
+        release, new = _write_release(staging, releases_dir, version)
         os.chmod(staging, 0o444)
-        new = fingerprint(staging, version)
-        write_sidecar(published_db, [new, *_previous_fingerprints(published_db)])
+        new_snapshot = fingerprint(staging, release["version"])
+        write_sidecar(published_db, [new_snapshot, *_previous_fingerprints(published_db)])
         os.replace(staging, published_db)
-        write_sidecar(published_db, [new])
+        write_sidecar(published_db, [new_snapshot])
     finally:
         staging.unlink(missing_ok=True)
-    _record(releases_dir, summary)
-    return summary
+    if new:
+        _record(releases_dir, release)
+    return release | {"new_release": new}
 
 
 def _previous_fingerprints(published_db: Path) -> list[Fingerprint]:

@@ -21,10 +21,14 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from warehouse.snapshot_check import check_snapshot
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # Statement types a researcher may run; anything else (writes, ATTACH, SET, COPY ...) is refused.
 READ_ONLY_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
@@ -201,6 +205,71 @@ def _watchdog(
         wake_write.close()
 
 
+class Sandbox:
+    """An open sandboxed connection: every query it runs is checked as read-only, and the
+    statement timeout covers all of them together."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, limits: SandboxLimits, fired: dict[str, bool]
+    ) -> None:
+        self.con = con
+        self.limits = limits
+        self._fired = fired
+
+    @contextlib.contextmanager
+    def guarded(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The connection, with an interrupt turned into QueryTimedOut or KeyboardInterrupt and
+        running out of memory into QueryOutOfMemory."""
+        try:
+            yield self.con
+        except (duckdb.InterruptException, RuntimeError) as err:
+            # An interrupt while executing raises InterruptException; while fetching, DuckDB
+            # raises RuntimeError("Query interrupted"), and it may notice Ctrl-C by itself
+            # before the watchdog does. An interrupt the timer did not make is a Ctrl-C.
+            if not isinstance(err, duckdb.InterruptException) and "interrupted" not in str(err):
+                raise
+            if self._fired["timeout"]:
+                raise QueryTimedOut(
+                    f"the query ran longer than {self.limits.timeout_s:g} s and was stopped "
+                    "(set --timeout or GOVMETRICS_SQL_TIMEOUT)"
+                ) from None
+            raise KeyboardInterrupt from None
+        except duckdb.OutOfMemoryException as err:
+            reason = str(err).splitlines()[0]
+            raise QueryOutOfMemory(
+                f"the query needed more memory than the limit of {self.limits.memory_limit} and "
+                f"was stopped (set GOVMETRICS_SQL_MEMORY_LIMIT, e.g. 4GiB): {reason}"
+            ) from None
+
+    def query(self, sql: str, params: list[object] | None = None) -> QueryResult:
+        """Rows of the last statement, as Python values."""
+        check_read_only(sql)
+        with self.guarded() as con:
+            relation = con.execute(sql, params)
+            columns = [d[0] for d in relation.description or []]
+            return QueryResult(columns=columns, rows=relation.fetchall())
+
+    def arrow(self, sql: str) -> pa.Table:
+        """The last statement's result as an Arrow table: DuckDB's column types kept."""
+        check_read_only(sql)
+        with self.guarded() as con:
+            return con.sql(sql).to_arrow_table()
+
+
+@contextlib.contextmanager
+def sandbox(
+    db_path: Path, limits: SandboxLimits | None = None, *, stop_on_sigint: bool = False
+) -> Iterator[Sandbox]:
+    """Open the snapshot (checked) in the sandbox. With `stop_on_sigint` (the CLI), Ctrl-C
+    stops a running query and raises KeyboardInterrupt."""
+    limits = limits or SandboxLimits()
+    with (
+        connect_read_only(db_path, limits) as con,
+        _watchdog(con, limits.timeout_s, stop_on_sigint) as fired,
+    ):
+        yield Sandbox(con, limits, fired)
+
+
 def run_query(
     sql: str,
     db_path: Path,
@@ -209,34 +278,120 @@ def run_query(
     stop_on_sigint: bool = False,
 ) -> QueryResult:
     """Run one or more read-only statements within the limits; the result of the last one is
-    returned. The timeout covers executing and fetching. With `stop_on_sigint` (the CLI), Ctrl-C
-    stops a running query and raises KeyboardInterrupt."""
+    returned. The timeout covers executing and fetching."""
     check_read_only(sql)
-    limits = limits or SandboxLimits()
-    with (
-        connect_read_only(db_path, limits) as con,
-        _watchdog(con, limits.timeout_s, stop_on_sigint) as fired,
-    ):
-        try:
-            relation = con.execute(sql)
-            columns = [d[0] for d in relation.description or []]
-            rows = relation.fetchall()
-        except (duckdb.InterruptException, RuntimeError) as err:
-            # An interrupt while executing raises InterruptException; while fetching, DuckDB
-            # raises RuntimeError("Query interrupted"), and it may notice Ctrl-C by itself
-            # before the watchdog does. An interrupt the timer did not make is a Ctrl-C.
-            if not isinstance(err, duckdb.InterruptException) and "interrupted" not in str(err):
-                raise
-            if fired["timeout"]:
-                raise QueryTimedOut(
-                    f"the query ran longer than {limits.timeout_s:g} s and was stopped "
-                    "(set --timeout or GOVMETRICS_SQL_TIMEOUT)"
-                ) from None
-            raise KeyboardInterrupt from None
-        except duckdb.OutOfMemoryException as err:
-            reason = str(err).splitlines()[0]
-            raise QueryOutOfMemory(
-                f"the query needed more memory than the limit of {limits.memory_limit} and was "
-                f"stopped (set GOVMETRICS_SQL_MEMORY_LIMIT, e.g. 4GiB): {reason}"
-            ) from None
-        return QueryResult(columns=columns, rows=rows)
+    with sandbox(db_path, limits, stop_on_sigint=stop_on_sigint) as box:
+        return box.query(sql)
+
+
+# --- what the snapshot holds ------------------------------------------------------------------
+
+TABLES_COLUMNS = ["schema", "table", "kind", "rows", "title_zh", "title_en", "description"]
+DESCRIBE_COLUMNS = ["column", "type", "title_zh", "title_en", "description"]
+
+
+class UnknownTable(LookupError):
+    """`describe` was given a name the snapshot has no table or view of."""
+
+
+@dataclass(frozen=True)
+class Relation:
+    schema: str
+    name: str
+    kind: str  # "table" or "view"
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def relations(box: Sandbox) -> list[Relation]:
+    """Every table and view of the snapshot, by schema and name."""
+    result = box.query(
+        "select table_schema, table_name, table_type from information_schema.tables"
+        " where table_catalog = current_database() order by table_schema, table_name"
+    )
+    return [
+        Relation(schema, name, "view" if kind == "VIEW" else "table")
+        for schema, name, kind in result.rows
+    ]
+
+
+def list_tables(box: Sandbox) -> QueryResult:
+    """One row per table and view: kind, exact row count (tables only), titles, description."""
+    from warehouse.table_docs import table_doc
+
+    found = relations(box)
+    counts: dict[tuple[str, str], int] = {}
+    tables = [r for r in found if r.kind == "table"]
+    if tables:
+        union = " union all ".join(
+            f"select {i} as n, count(*) from {_identifier(r.schema)}.{_identifier(r.name)}"
+            for i, r in enumerate(tables)
+        )
+        rows = box.query(union).rows
+        counts = {(tables[i].schema, tables[i].name): count for i, count in rows}
+    result = []
+    with box.guarded() as con:
+        for r in found:
+            doc = table_doc(con, r.schema, r.name)
+            count = counts.get((r.schema, r.name))
+            result.append(
+                (r.schema, r.name, r.kind, count, doc.title_zh, doc.title_en, doc.description)
+            )
+    return QueryResult(columns=list(TABLES_COLUMNS), rows=result)
+
+
+def find_relation(box: Sandbox, name: str) -> Relation:
+    """`schema.table`, or a bare name when one schema has it (`marts` first when several do);
+    raises UnknownTable with the closest names."""
+    import difflib
+
+    found = relations(box)
+    wanted = name.strip().lower()
+    by_qualified = {r.qualified.lower(): r for r in found}
+    if wanted in by_qualified:
+        return by_qualified[wanted]
+    same_name = [r for r in found if r.name.lower() == wanted]
+    marts = [r for r in same_name if r.schema == "marts"]
+    if len(same_name) == 1 or marts:
+        return (marts or same_name)[0]
+    if same_name:
+        choices = ", ".join(r.qualified for r in same_name)
+        raise UnknownTable(f"{name!r} is in several schemas ({choices}): give one of them")
+    # Matched on both spellings, suggested qualified; a bare name shared by schemas stands for
+    # its marts table when there is one (sorted last, so it wins).
+    spellings = {
+        r.name.lower(): r.qualified for r in sorted(found, key=lambda r: r.schema == "marts")
+    }
+    spellings |= {r.qualified.lower(): r.qualified for r in found}
+    matches = difflib.get_close_matches(wanted, spellings, n=6, cutoff=0.6) or sorted(
+        spelling for spelling in spellings if wanted in spelling
+    )
+    close = list(dict.fromkeys(spellings[m] for m in matches))[:3]
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    raise UnknownTable(f"no table or view {name!r}: {hint}`govmetrics tables` lists them all")
+
+
+def describe_relation(box: Sandbox, relation: Relation) -> QueryResult:
+    """One row per column, in table order: name, DuckDB type, titles and description."""
+    from warehouse.table_docs import column_docs
+
+    columns = box.query(
+        "select column_name, data_type from information_schema.columns"
+        " where table_catalog = current_database() and table_schema = ? and table_name = ?"
+        " order by ordinal_position",
+        [relation.schema, relation.name],
+    ).rows
+    with box.guarded() as con:
+        docs = column_docs(con, relation.schema, relation.name)
+    rows = []
+    for name, kind in columns:
+        doc = docs.get(name)
+        titles = (doc.title_zh, doc.title_en, doc.description) if doc else (None, None, None)
+        rows.append((name, kind, *titles))
+    return QueryResult(columns=list(DESCRIBE_COLUMNS), rows=rows)

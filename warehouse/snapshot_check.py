@@ -94,10 +94,8 @@ def check_snapshot(db_path: Path) -> str | None:
             return None
         if read_sidecar(db_path) == accepted:
             break
-    releases = db_path.parent.parent / "releases"
-    version = accepted[0].version if accepted else "<version>"
     raise SnapshotTampered(
         f"{db_path} was changed after it was published (its SHA-256 differs from "
-        f"{sidecar_path(db_path).name}): rebuild with `govmetrics build`, or restore "
-        f"{releases}/{version}/govmetrics.duckdb (checksum in that release's SHA256SUMS)"
+        f"{sidecar_path(db_path).name}): run `govmetrics build`, which publishes the build "
+        "database again (the release files are not touched)"
     )

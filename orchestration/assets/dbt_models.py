@@ -8,6 +8,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import govmetrics_dbt
 from orchestration.resources import WarehouseResource
+from warehouse.table_docs import record_table_docs
 from warehouse.verification import record_verification_chain
 
 
@@ -36,6 +37,9 @@ def govmetrics_dbt_models(
     invocation = dbt.cli(["build"], context=context)
     yield from invocation.stream()
     # `govmetrics verify` re-runs the verdict models exactly as compiled for this build.
+    manifest = invocation.get_artifact("manifest.json")
     with warehouse.connect() as con:
-        models = record_verification_chain(con, invocation.get_artifact("manifest.json"))
+        models = record_verification_chain(con, manifest)
+        documented = record_table_docs(con, manifest)
     context.log.info(f"recorded {models} verdict models in meta.verification_chain")
+    context.log.info(f"recorded the docs of {documented} tables in meta.table_docs/column_docs")

@@ -15,7 +15,8 @@ from warehouse.publish import publish_snapshot
     group_name="publish",
     kinds={"duckdb"},
     description=(
-        "The DuckDB file researchers query, swapped in atomically. A failed dbt model, dbt "
+        "The DuckDB file researchers query, swapped in atomically, and a release of download "
+        "files when their content differs from the latest release. A failed dbt model, dbt "
         "test or error-severity quality check stops the run before this step, so the "
         "previous snapshot stays."
     ),
@@ -25,11 +26,19 @@ def published_snapshot(
 ) -> MaterializeResult:
     # `warehouse` is asked for only so that publishing, too, runs under the writer lock.
     release = publish_snapshot(paths.build_db(), paths.published_db(), paths.releases_dir())
-    context.log.info(f"published {paths.published_db()} as release {release['version']}")
+    if release["new_release"]:
+        context.log.info(f"published {paths.published_db()} as release {release['version']}")
+    else:
+        context.log.info(
+            f"published {paths.published_db()}; no new release: the content is the same as "
+            f"release {release['version']}"
+        )
     return MaterializeResult(
         metadata={
             "path": str(paths.published_db()),
             "release": release["version"],
+            "new_release": release["new_release"],
+            "content_hash": release["content_hash"],
             "release_folder": str(paths.releases_dir() / release["version"]),
             "rows": sum(release["rows"].values()),
         }

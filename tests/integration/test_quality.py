@@ -3,7 +3,6 @@ data fails the matching expectations, and publishing is refused while the old sn
 
 import hashlib
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,12 +30,7 @@ def test_clean_data_passes_every_error_check_and_flags_the_report(built_home):
         "select count(*), count(distinct suite) from dq.results where not success"
         " and severity = 'warn'",
     )
-    assert stored[0][0] >= 2 and stored[0][1] >= 1
-    docs = built_home / "dq" / "docs"
-    page = (docs / "results.html").read_text(encoding="utf-8")
-    links = re.findall(r"href='([^']+)'", page)
-    assert len(links) == len(results) + 1  # every expectation, and the GX index
-    assert all((docs / link).is_file() for link in links)
+    assert stored[0][0] >= 2 and stored[0][1] >= 1  # the page: test_dq_page.py
 
 
 def _inject(con, rows: list[tuple[str, str, str, str]]) -> None:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.exports import write_checksums
+from tests.build_edits import revise_a_figure
 from warehouse.publish import list_releases, publish_snapshot, tidy_interrupted_publishes
-from warehouse.snapshot_check import read_sidecar, sidecar_path
+from warehouse.snapshot_check import fingerprint, read_sidecar, sidecar_path, write_sidecar
 
 GOVMETRICS = Path(sys.executable).parent / "govmetrics"
 
@@ -83,17 +83,20 @@ def test_nothing_interrupted_means_nothing_done(home_copy):
 
 
 @pytest.mark.parametrize(
-    ("point", "expected"),
+    ("point", "expected", "released"),
     [
-        ("release1", ["removed", "removed"]),
-        ("sidecar1", ["removed", "removed", "added"]),
-        ("swap1", ["removed", "kept", "added"]),
-        ("sidecar2", ["removed", "kept", "added"]),
-        ("manifest1", ["removed", "added"]),
+        # Killed before the swap: the new release was never served, so it goes.
+        ("release1", ["removed", "removed"], False),
+        ("sidecar1", ["removed", "removed", "removed"], False),
+        ("swap1", ["removed", "kept", "removed"], False),
+        # Killed after the swap: the release is served, so it is added to the manifest.
+        ("sidecar2", ["removed", "kept", "added"], True),
+        ("manifest1", ["removed", "added"], True),
     ],
 )
-def test_a_publish_killed_at_each_rename_is_tidied(home_copy, point, expected):
+def test_a_publish_killed_at_each_rename_is_tidied(home_copy, point, expected, released):
     before = list_releases(home_copy / "releases")
+    revise_a_figure(home_copy / "build" / "govmetrics.duckdb")  # so that it makes a release
     killed = subprocess.run(
         [sys.executable, "-c", KILLED_PUBLISH, str(home_copy), point],
         capture_output=True,
@@ -110,7 +113,7 @@ def test_a_publish_killed_at_each_rename_is_tidied(home_copy, point, expected):
     assert len(read_sidecar(published(home_copy))) == 1
     releases = list_releases(home_copy / "releases")
     assert [r["version"] for r in releases] == release_folders(home_copy)
-    assert len(releases) == len(before) + (point != "release1")
+    assert len(releases) == len(before) + released
     assert tidy(home_copy) == []
     sql_works()
 
@@ -133,15 +136,20 @@ def test_each_kind_of_leftover_is_removed(home_copy):
 
 
 def test_a_complete_release_missing_from_the_manifest_is_added(home_copy):
+    """A publish killed after the swap (the snapshot is named after its release) but before
+    the manifest was written."""
     releases = home_copy / "releases"
     (listed,) = list_releases(releases)
     shutil.copytree(releases / listed["version"], releases / "20990102T030405000006Z")
+    snapshot = published(home_copy)
+    write_sidecar(snapshot, [fingerprint(snapshot, "20990102T030405000006Z")])
     (line,) = tidy(home_copy)
     assert line.startswith("added release 20990102T030405000006Z")
     added = list_releases(releases)[-1]
     assert added["version"] == "20990102T030405000006Z"
     assert added["created"] == "2099-01-02T03:04:05Z"
     assert (added["rows"], added["checks"]) == (listed["rows"], listed["checks"])
+    assert added["content_hash"] == listed["content_hash"]
 
 
 @pytest.mark.parametrize("damage", ["changed file", "missing file", "no SHA256SUMS"])
@@ -191,17 +199,11 @@ def test_publishing_tidies_first(home_copy):
 
 def test_a_complete_release_that_was_never_served_is_removed(home_copy):
     """A publish killed after writing its release folder but before the swap: the folder is
-    complete, but its snapshot never was the published one."""
+    complete, but the snapshot in place is still named after the release before it."""
     releases = home_copy / "releases"
     (listed,) = list_releases(releases)
     folder = releases / "20990102T030405000006Z"
     shutil.copytree(releases / listed["version"], folder)
-    snapshot = folder / "govmetrics.duckdb"
-    os.chmod(snapshot, 0o644)
-    with snapshot.open("ab") as handle:
-        handle.write(b"\0" * 4096)  # another snapshot than the one served
-    os.chmod(folder / "SHA256SUMS", 0o644)
-    write_checksums(folder)
     (line,) = tidy(home_copy)
     assert line == f"removed {folder}: its publish was interrupted before the swap"
     assert release_folders(home_copy) == [listed["version"]]

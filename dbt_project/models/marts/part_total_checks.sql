@@ -16,9 +16,9 @@ parts as (
         observations.period_start,
         observations.period_end,
         count(*) as parts_present,
-        sum(observations.value) as parts_value,
-        sum(observations.lower) as parts_lower,
-        sum(observations.upper) as parts_upper,
+        {{ ordered_sum('observations.value', 'observations.indicator_code') }} as parts_value,
+        {{ ordered_sum('observations.lower', 'observations.indicator_code') }} as parts_lower,
+        {{ ordered_sum('observations.upper', 'observations.indicator_code') }} as parts_upper,
         {{ sorted_string_agg('observations.value_as_written', ' + ') }} as parts_as_written
     from {{ ref('indicator_parts') }} as groups
     inner join observations
@@ -61,7 +61,8 @@ select
     total_value,
     parts_as_written,
     round(parts_value, 6) as parts_value,
-    round(parts_value - total_value, 6) as difference,
+    -- `+ 0.0` turns a rounded -0.0 into 0.0.
+    round(parts_value - total_value, 6) + 0.0 as difference,
     parts_present,
     parts_expected,
     case

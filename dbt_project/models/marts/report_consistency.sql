@@ -29,9 +29,9 @@ parts as (
     select
         claims.report_id,
         claims.group_id,
-        sum(claims.value) as parts_value,
-        sum(claims.lower) as parts_lower,
-        sum(claims.upper) as parts_upper
+        {{ ordered_sum('claims.value', 'claims.claim_id') }} as parts_value,
+        {{ ordered_sum('claims.lower', 'claims.claim_id') }} as parts_lower,
+        {{ ordered_sum('claims.upper', 'claims.claim_id') }} as parts_upper
     from claims
     inner join grouped
         on claims.report_id = grouped.report_id and claims.group_id = grouped.group_id
