@@ -33,6 +33,7 @@ from ingest.claim_register import CLAIM_SCHEMA
 from ingest.place_words import Gazetteer, Place, home_place, places_in
 from ingest.quantity_extraction import Quantity, extract_quantities, normalise_keeping_offsets
 from ingest.report_structure import paragraphs
+from ingest.script_forms import to_simplified
 from ingest.time_expressions import Dating, datings, implied_by_baseline
 from ingest.written_quantity import CHANGE_VERBS
 
@@ -158,22 +159,6 @@ def _lexicon(seeds_dir: Path) -> Lexicon:
         changes=changes,
         gazetteer=Gazetteer.from_seed(seeds_dir),
     )
-
-
-@cache
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Traditional characters to simplified, one character for one, so offsets still hold."""
-    converter = _converter()
-    converted = converter.convert(text)
-    if len(converted) == len(text):
-        return converted
-    return "".join(c if len(c := converter.convert(char)) == 1 else char for char in text)
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,17 @@ KINDS = frozenset(
     ["count", "amount", "percent", "percentage_point", "ratio", "score", "duration", "multiple"]
 )
 CLAIM_TYPES = frozenset(
-    ["level", "change_pp", "change_pct", "from_to", "share", "parts_of_total", "superlative",
-     "target"]
-)  # fmt: skip
+    [
+        "level",
+        "change_pp",
+        "change_pct",
+        "from_to",
+        "share",
+        "parts_of_total",
+        "superlative",
+        "target",
+    ]
+)
 GROUPED_CLAIM_TYPES = frozenset(["from_to", "parts_of_total"])
 # The level of the place a claim speaks of: the nation, a province (or province-level city), a
 # prefecture-level city, a local case (a district, street or community: no official series),
@@ -45,42 +53,107 @@ SCOPES = frozenset(["national", "province", "city", "local_case", "other"])
 # statement in the present tense, read as of the report's reference date; or it cannot be told.
 DATE_BASES = frozenset(["stated", "present", "none"])
 REPORT_COLUMNS = (
-    "report_id", "title", "authors", "publisher", "date_published", "data_as_of", "text_sha256",
+    "report_id",
+    "title",
+    "authors",
+    "publisher",
+    "date_published",
+    "data_as_of",
+    "text_sha256",
     "note",
-)  # fmt: skip
+)
 REPORT_SCHEMA: dict[str, type[pl.DataType]] = {
-    **dict.fromkeys(REPORT_COLUMNS, pl.String), "data_as_of": pl.Date,
-    "_source_file": pl.String, "_source_line": pl.Int64,
-}  # fmt: skip
+    **dict.fromkeys(REPORT_COLUMNS, pl.String),
+    "data_as_of": pl.Date,
+    "_source_file": pl.String,
+    "_source_line": pl.Int64,
+}
 CLAIM_COLUMNS = (
-    "claim_id", "section", "paragraph", "surface", "value", "unit", "kind", "lower", "upper",
-    "qualifier", "claim_type", "group_id", "indicator_code", "scope", "geo_code", "geo_name",
-    "as_of", "period_start", "period_end", "date_basis", "baseline_period", "subject_en", "note",
-)  # fmt: skip
+    "claim_id",
+    "section",
+    "paragraph",
+    "surface",
+    "value",
+    "unit",
+    "kind",
+    "lower",
+    "upper",
+    "qualifier",
+    "claim_type",
+    "group_id",
+    "indicator_code",
+    "scope",
+    "geo_code",
+    "geo_name",
+    "as_of",
+    "period_start",
+    "period_end",
+    "date_basis",
+    "baseline_period",
+    "subject_en",
+    "note",
+)
 EXCLUSION_COLUMNS = ("section", "paragraph", "surface", "reason")
 CLAIM_SCHEMA: dict[str, type[pl.DataType]] = {
-    "report_id": pl.String, "claim_id": pl.String, "section": pl.String, "paragraph": pl.Int64,
-    "surface": pl.String, "value": pl.Float64, "unit": pl.String, "kind": pl.String,
-    "lower": pl.Float64, "upper": pl.Float64, "qualifier": pl.String, "claim_type": pl.String,
-    "group_id": pl.String, "indicator_code": pl.String, "scope": pl.String,
-    "geo_code": pl.String, "geo_name": pl.String, "as_of": pl.Date, "period_start": pl.Date,
-    "period_end": pl.Date, "date_basis": pl.String, "baseline_period": pl.String,
+    "report_id": pl.String,
+    "claim_id": pl.String,
+    "section": pl.String,
+    "paragraph": pl.Int64,
+    "surface": pl.String,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "kind": pl.String,
+    "lower": pl.Float64,
+    "upper": pl.Float64,
+    "qualifier": pl.String,
+    "claim_type": pl.String,
+    "group_id": pl.String,
+    "indicator_code": pl.String,
+    "scope": pl.String,
+    "geo_code": pl.String,
+    "geo_name": pl.String,
+    "as_of": pl.Date,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "date_basis": pl.String,
+    "baseline_period": pl.String,
     "subject_en": pl.String,
-    "note": pl.String, "_source_file": pl.String, "_source_line": pl.Int64,
-}  # fmt: skip
+    "note": pl.String,
+    "_source_file": pl.String,
+    "_source_line": pl.Int64,
+}
 QUANTITY_SCHEMA: dict[str, type[pl.DataType]] = {
-    "report_id": pl.String, "section": pl.String, "paragraph": pl.Int64,
-    "paragraph_kind": pl.String, "text": pl.String, "start": pl.Int64, "end": pl.Int64,
-    "value": pl.Float64, "unit": pl.String, "kind": pl.String, "lower": pl.Float64,
-    "upper": pl.Float64, "qualifier": pl.String, "as_of": pl.String, "period": pl.String,
-    "baseline": pl.String, "subject": pl.String, "status": pl.String, "claim_id": pl.String,
-    "exclusion_reason": pl.String,
-}  # fmt: skip
-CHECK_SCHEMA: dict[str, type[pl.DataType]] = {
-    "report_id": pl.String, "claim_id": pl.String, "section": pl.String, "paragraph": pl.Int64,
-    "surface": pl.String, "registered_value": pl.Float64, "extracted_value": pl.Float64,
+    "report_id": pl.String,
+    "section": pl.String,
+    "paragraph": pl.Int64,
+    "paragraph_kind": pl.String,
+    "text": pl.String,
+    "start": pl.Int64,
+    "end": pl.Int64,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "kind": pl.String,
+    "lower": pl.Float64,
+    "upper": pl.Float64,
+    "qualifier": pl.String,
+    "as_of": pl.String,
+    "period": pl.String,
+    "baseline": pl.String,
+    "subject": pl.String,
     "status": pl.String,
-}  # fmt: skip
+    "claim_id": pl.String,
+    "exclusion_reason": pl.String,
+}
+CHECK_SCHEMA: dict[str, type[pl.DataType]] = {
+    "report_id": pl.String,
+    "claim_id": pl.String,
+    "section": pl.String,
+    "paragraph": pl.Int64,
+    "surface": pl.String,
+    "registered_value": pl.Float64,
+    "extracted_value": pl.Float64,
+    "status": pl.String,
+}
 _GEO_CODE = re.compile(r"^\d{6}$")
 
 
@@ -125,13 +198,28 @@ def _validate_claim(row: dict, indicators: frozenset[str], seen: set[str]) -> tu
         reason = f"a '{date_basis}' claim has no date of its own: leave as_of and the period empty"
         raise RowRejected("date_basis", date_basis, reason)
     return (
-        claim_id, required(row, "section"), int(paragraph), required(row, "surface"), value,
-        row.get("unit", ""), one_of(row, "kind", KINDS), lower, upper,
-        row.get("qualifier") or None, claim_type, group_id or None, indicator or None,
-        one_of(row, "scope", SCOPES), geo_code or None, row.get("geo_name") or None,
-        *dates, date_basis, row.get("baseline_period") or None,
-        required(row, "subject_en"), row.get("note") or None,
-    )  # fmt: skip
+        claim_id,
+        required(row, "section"),
+        int(paragraph),
+        required(row, "surface"),
+        value,
+        row.get("unit", ""),
+        one_of(row, "kind", KINDS),
+        lower,
+        upper,
+        row.get("qualifier") or None,
+        claim_type,
+        group_id or None,
+        indicator or None,
+        one_of(row, "scope", SCOPES),
+        geo_code or None,
+        row.get("geo_name") or None,
+        *dates,
+        date_basis,
+        row.get("baseline_period") or None,
+        required(row, "subject_en"),
+        row.get("note") or None,
+    )
 
 
 def read_claims(
@@ -163,10 +251,15 @@ def _validate_report(row: dict, seen: set[str]) -> tuple:
     if report_id in seen:
         raise RowRejected("report_id", report_id, "duplicate report_id")
     return (
-        report_id, required(row, "title"), row.get("authors", ""), required(row, "publisher"),
-        partial_date(row, "date_published"), optional_date(row, "data_as_of"),
-        row.get("text_sha256", ""), row.get("note", ""),
-    )  # fmt: skip
+        report_id,
+        required(row, "title"),
+        row.get("authors", ""),
+        required(row, "publisher"),
+        partial_date(row, "date_published"),
+        optional_date(row, "data_as_of"),
+        row.get("text_sha256", ""),
+        row.get("note", ""),
+    )
 
 
 def read_reports(path: Path, name: str | None = None) -> ParsedFile:
@@ -204,10 +297,12 @@ def _key(section: str, paragraph: int, surface: str) -> tuple[str, int, str]:
 def _stated_in(text: str, located: list, claim: dict) -> bool:
     surface = re.sub(r"\s+", "", claim["surface"])
     return any(
-        p.section == claim["section"] and p.index == claim["paragraph"] and p.kind == "body"
+        p.section == claim["section"]
+        and p.index == claim["paragraph"]
+        and p.kind == "body"
         and surface in re.sub(r"\s+", "", text[p.start : p.end])
         for p in located
-    )  # fmt: skip
+    )
 
 
 @dataclass(frozen=True)
@@ -259,11 +354,29 @@ def reconcile(
         elif kind == "footnote":
             status, reason = "excluded", "in a footnote"
         quantity_rows.append(
-            (report_id, section, index, kind, quantity.text, quantity.start, quantity.end,
-             quantity.value, quantity.unit, quantity.kind, quantity.lower, quantity.upper,
-             quantity.qualifier, quantity.as_of, quantity.period, quantity.baseline,
-             quantity.subject, status, claim_id, reason)
-        )  # fmt: skip
+            (
+                report_id,
+                section,
+                index,
+                kind,
+                quantity.text,
+                quantity.start,
+                quantity.end,
+                quantity.value,
+                quantity.unit,
+                quantity.kind,
+                quantity.lower,
+                quantity.upper,
+                quantity.qualifier,
+                quantity.as_of,
+                quantity.period,
+                quantity.baseline,
+                quantity.subject,
+                status,
+                claim_id,
+                reason,
+            )
+        )
     check_rows = []
     for claim in claims.iter_rows(named=True):
         extracted, status = checks.get(claim["claim_id"], (None, "not_found"))
@@ -271,9 +384,17 @@ def reconcile(
             # A ranking (增幅最快) has no figure of its own: its words must stand there.
             status = "found" if _stated_in(text, located, claim) else "not_found"
         check_rows.append(
-            (report_id, claim["claim_id"], claim["section"], claim["paragraph"],
-             claim["surface"], claim["value"], extracted, status)
-        )  # fmt: skip
+            (
+                report_id,
+                claim["claim_id"],
+                claim["section"],
+                claim["paragraph"],
+                claim["surface"],
+                claim["value"],
+                extracted,
+                status,
+            )
+        )
     return Reconciliation(
         quantities=pl.DataFrame(quantity_rows, schema=QUANTITY_SCHEMA, orient="row"),
         register_check=pl.DataFrame(check_rows, schema=CHECK_SCHEMA, orient="row"),

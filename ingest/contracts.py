@@ -11,6 +11,8 @@ from pathlib import Path
 
 import polars as pl
 
+from ingest.seeds import year_bounds
+
 QUARANTINE_SCHEMA: dict[str, type[pl.DataType]] = {
     "source_file": pl.String,
     "line": pl.Int64,
@@ -91,12 +93,12 @@ def optional_date(row: dict, field: str) -> dt.date | None:
 PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
-EARLIEST_YEAR = 1949
+EARLIEST_YEAR, _ = year_bounds()  # dbt_project/seeds/year_bounds.csv
 
 
 def partial_date(row: dict, field: str) -> str:
     """A date known to the year, month or day (YYYY, YYYY-MM, YYYY-MM-DD), or 'unknown': a real
-    calendar date, not before 1949 and not in the future."""
+    calendar date, not before the first year of seeds/year_bounds.csv and not in the future."""
     value = required(row, field)
     if value == "unknown":
         return value

@@ -20,6 +20,7 @@ from ingest.contracts import (
     read_csv_rows,
     required,
 )
+from ingest.seeds import year_bounds
 from ingest.written_quantity import WrittenQuantity, WrittenQuantityError, parse_written_quantity
 
 OBSERVATION_COLUMNS = (
@@ -52,8 +53,8 @@ OBSERVATION_SCHEMA: dict[str, type[pl.DataType]] = {
     "_source_file": pl.String,
     "_source_line": pl.Int64,
 }
-# The years an observation may describe (dq_observation_ranges checks the same bounds).
-YEAR_BOUNDS = (1949, 2100)
+# The years an observation may describe (dbt_project/seeds/year_bounds.csv).
+YEAR_BOUNDS = year_bounds()
 _GEO_CODE = re.compile(r"^\d{6}$")
 PERCENTAGE_POINT_WORDS = ("个百分点", "百分点")
 

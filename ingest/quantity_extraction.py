@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from ingest.chinese_numerals import chinese_digits
+from ingest.script_forms import to_simplified
 from ingest.written_quantity import (
     APPROX_AFTER,
     APPROX_BEFORE_WORDS,
@@ -34,29 +35,39 @@ from ingest.written_quantity import (
     UPPER_BOUND_AFTER,
     UPPER_BOUND_WORDS,
     figure_interval,
+    magnitude,
     qualified_interval,
 )
 
 # One character for one character, so that offsets in the normalised text are offsets in the
-# input: full-width forms to ASCII, odd spaces to a space, traditional characters to simplified
-# (those the grammar reads).
+# input: full-width forms to ASCII, odd spaces to a space, 圓 (the currency, as Hong Kong and
+# Taiwan write it) to 元; traditional characters go to simplified by `to_simplified` after it.
 _ONE_TO_ONE = {chr(0xFF10 + i): str(i) for i in range(10)} | {
-    "．": ".", "％": "%", "﹪": "%", "＋": "+", "－": "-", "−": "-", "～": "~", "〜": "~",
-    "＞": ">", "＜": "<", "（": "(", "）": ")", "［": "[", "］": "]", "：": ":", "＝": "=",
-    "\u3000": " ", "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ", "\u202f": " ",
+    "．": ".",
+    "％": "%",
+    "﹪": "%",
+    "＋": "+",
+    "－": "-",
+    "−": "-",
+    "～": "~",
+    "〜": "~",
+    "＞": ">",
+    "＜": "<",
+    "（": "(",
+    "）": ")",
+    "［": "[",
+    "］": "]",
+    "：": ":",
+    "＝": "=",
+    "\u3000": " ",
+    "\u00a0": " ",
+    "\u2007": " ",
+    "\u2009": " ",
+    "\u200a": " ",
+    "\u202f": " ",
     "○": "〇",
-    "萬": "万", "億": "亿", "個": "个", "佔": "占", "達": "达", "歲": "岁", "為": "为", "較": "较",
-    "約": "约", "餘": "余", "過": "过", "於": "于", "將": "将", "點": "点", "兩": "两", "戶": "户",
-    "張": "张", "項": "项", "處": "处", "場": "场", "臺": "台", "條": "条", "間": "间", "輛": "辆",
-    "組": "组", "團": "团", "時": "时", "鐘": "钟", "週": "周", "內": "内", "後": "后", "來": "来",
-    "減": "减", "長": "长", "熱": "热", "線": "线", "與": "与", "區": "区", "務": "务", "養": "养",
-    "數": "数", "總": "总", "種": "种", "筆": "笔", "隊": "队", "員": "员", "圓": "元", "級": "级",
-    "屆": "届", "號": "号", "從": "从", "躍": "跃", "顯": "显", "擁": "拥", "門": "门", "診": "诊",
-    "滿": "满", "縮": "缩", "離": "离", "歷": "历", "幾": "几", "當": "当", "蓋": "盖", "並": "并",
-    "劃": "划", "計": "计", "實": "实", "現": "现", "據": "据", "統": "统", "還": "还", "別": "别",
-    "壓": "压", "績": "绩", "國": "国", "標": "标", "準": "准", "頁": "页", "讓": "让", "對": "对",
-    "噸": "吨", "畝": "亩", "釐": "厘", "單": "单", "雙": "双", "僅": "仅", "冊": "册",
-}  # fmt: skip
+    "圓": "元",
+}
 _TRANSLATION = str.maketrans(_ONE_TO_ONE)
 _FULL_WIDTH_GROUP = re.compile("(?<=[０-９])，(?=[０-９])")
 
@@ -75,10 +86,18 @@ _TENTH = r"成(?!员|为|立|功|本|果|就|长|熟|年|绩|交|效|都|品|型
 _UNIT_PATTERN = "|".join(map(re.escape, _UNITS)) + "|" + _TENTH
 TIME_UNITS = frozenset(["秒", "分钟", "小时", "个月", "年", "天", "日", "周", "月"])
 _UNIT_KIND = {
-    "个百分点": "percentage_point", "百分点": "percentage_point", "%": "percent", "成": "percent",
-    "‰": "ratio", "个千分点": "ratio", "千分点": "ratio", "倍": "ratio", "分": "score",
-    "元": "amount", **dict.fromkeys([*TIME_UNITS, "周岁", "岁"], "duration"),
-}  # fmt: skip
+    "个百分点": "percentage_point",
+    "百分点": "percentage_point",
+    "%": "percent",
+    "成": "percent",
+    "‰": "ratio",
+    "个千分点": "ratio",
+    "千分点": "ratio",
+    "倍": "ratio",
+    "分": "score",
+    "元": "amount",
+    **dict.fromkeys([*TIME_UNITS, "周岁", "岁"], "duration"),
+}
 # The base of a ratio: 6.2‰ is 6.2 per 1,000; 1.5倍 is 1.5 times the base figure.
 _UNIT_BASE = {
     "‰": Decimal(1000),
@@ -87,8 +106,6 @@ _UNIT_BASE = {
     "倍": Decimal(1),
 }
 _UNIT_SCALE = {"成": Decimal(10)}  # 八成 is 80 percent
-_MULTIPLIER_CHARS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1000),
-                     "百": Decimal(100)}  # fmt: skip
 
 _BEFORE = sorted(LOWER_BOUND_WORDS + UPPER_BOUND_WORDS + APPROX_BEFORE_WORDS, key=len, reverse=True)
 # 内 bounds only a duration (1小时内); after a count (3个社区内) it means "inside".
@@ -152,8 +169,25 @@ _CN_TAIL = re.compile(
     r"(?P<unit>" + "|".join(map(re.escape, _CN_UNITS)) + r")(?P<s3>余|多)?"
 )
 # Units a small Chinese numeral (两家, 三个百分点) may count; 一个, 三项 are words, not figures.
-_SMALL_CN_UNITS = frozenset(["人", "名", "户", "家", "所", "张", "床", "倍", "%", "个百分点",
-                             "百分点", "个千分点", "千分点", "周岁", "岁"])  # fmt: skip
+_SMALL_CN_UNITS = frozenset(
+    [
+        "人",
+        "名",
+        "户",
+        "家",
+        "所",
+        "张",
+        "床",
+        "倍",
+        "%",
+        "个百分点",
+        "百分点",
+        "个千分点",
+        "千分点",
+        "周岁",
+        "岁",
+    ]
+)
 _ONE_CN_UNITS = frozenset(["倍", "%", "个百分点", "百分点", "个千分点", "千分点"])
 _NOT_BEFORE_CN = frozenset("第每数几上周初礼拜星")
 # 每千名老年人, 每10万人, 每4.4名, 每七人: the denominator of a rate.
@@ -237,7 +271,7 @@ class _Figure:
 def normalise_keeping_offsets(text: str) -> str:
     """Normalise character by character; a full-width comma counts as a thousands separator only
     between full-width digits (１，２３４)."""
-    return _FULL_WIDTH_GROUP.sub(",", text).translate(_TRANSLATION)
+    return to_simplified(_FULL_WIDTH_GROUP.sub(",", text).translate(_TRANSLATION))
 
 
 def _keeps_gap(text: str, gap: re.Match) -> bool:
@@ -289,13 +323,6 @@ def _start_of(text: str, position: int, ends: str, reach: int = 400) -> int:
     return found + 1 if found >= 0 else low
 
 
-def _multiplier(written: str | None) -> Decimal:
-    multiplier = Decimal(1)
-    for char in written or "":
-        multiplier *= _MULTIPLIER_CHARS[char]
-    return multiplier
-
-
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether [start, end) meets one of `spans`, which are sorted and do not overlap."""
     index = bisect.bisect_left(spans, (end,)) - 1
@@ -330,12 +357,22 @@ class _Scanner:
             if number is None:
                 continue
             if match["per"] == "百":
-                written.append(_Written(match.start(), match.end(), number, Decimal(1), "%",
-                                        "percent"))  # fmt: skip
+                written.append(
+                    _Written(match.start(), match.end(), number, Decimal(1), "%", "percent")
+                )
             else:
                 base = Decimal(1000) if match["per"] == "千" else Decimal(10_000)
-                written.append(_Written(match.start(), match.end(), number, Decimal(1),
-                                        match["per"] + "分之", "ratio", base))  # fmt: skip
+                written.append(
+                    _Written(
+                        match.start(),
+                        match.end(),
+                        number,
+                        Decimal(1),
+                        match["per"] + "分之",
+                        "ratio",
+                        base,
+                    )
+                )
         for pattern in (_FRACTION, _BARE_FRACTION, _DIGIT_FRACTION):
             for match in pattern.finditer(self.text):
                 fraction = self._fraction(match)
@@ -347,8 +384,17 @@ class _Scanner:
                 tenths += ".5" if match["d"] == "半" else "." + chinese_digits(match["d"])
             surplus = _SURPLUS.match(self.text, match.end())
             end = surplus.end() if surplus else match.end()
-            written.append(_Written(match.start(), end, tenths, Decimal(10), "成", "percent",
-                                    surplus=surplus and surplus.group()))  # fmt: skip
+            written.append(
+                _Written(
+                    match.start(),
+                    end,
+                    tenths,
+                    Decimal(10),
+                    "成",
+                    "percent",
+                    surplus=surplus and surplus.group(),
+                )
+            )
         figures, taken = [], []
         for form in sorted(written, key=lambda w: (w.start, -w.end)):
             if _overlaps(taken, form.start, form.end):
@@ -361,8 +407,11 @@ class _Scanner:
             if _overlaps(taken, *match.span()):
                 continue
             value = Decimal(_MAGNITUDES[match["mag"]])
-            figures.append(_Figure(match.start(), match.end(), value, value, value * 10, None,
-                                   "count", None, "级"))  # fmt: skip
+            figures.append(
+                _Figure(
+                    match.start(), match.end(), value, value, value * 10, None, "count", None, "级"
+                )
+            )
         return figures
 
     def _numeral(self, written: str) -> str | None:
@@ -387,8 +436,16 @@ class _Scanner:
         surplus = _FRACTION_SURPLUS.match(self.text, match.end())
         end = surplus.end() if surplus else match.end()
         value = Decimal(num) / Decimal(den) * 100
-        return _Written(match.start(), end, str(value), Decimal(1), "%", "percent",
-                        surplus=surplus and surplus.group(), exact=True)  # fmt: skip
+        return _Written(
+            match.start(),
+            end,
+            str(value),
+            Decimal(1),
+            "%",
+            "percent",
+            surplus=surplus and surplus.group(),
+            exact=True,
+        )
 
     # Arabic figures ---------------------------------------------------------------------------
 
@@ -410,7 +467,7 @@ class _Scanner:
 
     def _written(self, head: re.Match) -> tuple[_Written, re.Match]:
         """The figure that starts with `head`: compound magnitude, unit and 余/多."""
-        number, multiplier, end = head["number"], _multiplier(head["mult"]), head.end()
+        number, multiplier, end = head["number"], magnitude(head["mult"]), head.end()
         rest = None
         if head["mult"] in {"亿", "万亿"} and "." not in number and not head["s1"]:
             rest = _AFTER_YI.match(self.text, end)
@@ -419,7 +476,7 @@ class _Scanner:
             if rest and re.match(r"年", self.text[rest.end() :]):
                 rest = None  # 1万2023年 is not 12023
         if rest:
-            step = _multiplier(rest["rest_mult"])
+            step = magnitude(rest["rest_mult"])
             total = Decimal(number.replace(",", "")) * multiplier
             total += Decimal(rest["rest"].replace(",", "")) * step
             number, multiplier, end = str(int(total / step)), step, rest.end()
@@ -428,10 +485,16 @@ class _Scanner:
         multiplier *= _UNIT_SCALE.get(unit or "", Decimal(1))
         surplus = head["s1"] or tail["s2"] or tail["s3"]
         written = _Written(
-            head.start(), tail.end() if (unit or surplus) else end, number, multiplier, unit,
-            _UNIT_KIND.get(unit or "", "count"), _UNIT_BASE.get(unit or ""), surplus,
+            head.start(),
+            tail.end() if (unit or surplus) else end,
+            number,
+            multiplier,
+            unit,
+            _UNIT_KIND.get(unit or "", "count"),
+            _UNIT_BASE.get(unit or ""),
+            surplus,
             head["sign"] == "-",
-        )  # fmt: skip
+        )
         return written, tail
 
     def _read(self, head: re.Match) -> tuple[_Figure | None, int]:
@@ -471,10 +534,18 @@ class _Scanner:
             if other.unit in TIME_UNITS | {"岁", "周岁"}:
                 return written
             if other.unit or following["mult"]:
-                multiplier = _multiplier(following["mult"]) * _UNIT_SCALE.get(other.unit or "", 1)
-                return _Written(written.start, written.end, written.number, multiplier,
-                                other.unit, other.kind, other.base, None,
-                                written.negative)  # fmt: skip
+                multiplier = magnitude(following["mult"]) * _UNIT_SCALE.get(other.unit or "", 1)
+                return _Written(
+                    written.start,
+                    written.end,
+                    written.number,
+                    multiplier,
+                    other.unit,
+                    other.kind,
+                    other.base,
+                    None,
+                    written.negative,
+                )
             position = other.end
         return written
 
@@ -638,7 +709,7 @@ class _Scanner:
             except ValueError:
                 continue
             unit = tail["unit"]
-            multiplier = _multiplier(mult or tail["mult"])
+            multiplier = magnitude(mult or tail["mult"])
             value = Decimal(number) * multiplier
             per = self._per_base(start)
             if value < 10 and multiplier == 1 and per is None:
@@ -650,9 +721,16 @@ class _Scanner:
             if unit in {"位", "名"} and previous == "前":
                 continue  # 位列前三位: a rank
             surplus = tail["s1"] or tail["s2"] or tail["s3"]
-            written = _Written(start, tail.end(), number, multiplier, unit,
-                               _UNIT_KIND.get(unit, "count"), _UNIT_BASE.get(unit),
-                               surplus)  # fmt: skip
+            written = _Written(
+                start,
+                tail.end(),
+                number,
+                multiplier,
+                unit,
+                _UNIT_KIND.get(unit, "count"),
+                _UNIT_BASE.get(unit),
+                surplus,
+            )
             figure = self._finish(written)
             if figure is not None:
                 figures.append(figure)
@@ -725,15 +803,16 @@ class _Scanner:
         if not matches and clause_start > 0 and self.text[clause_start - 1] in "，,":
             previous_start = _start_of(self.text, clause_start - 1, _CLAUSE_END)
             matches = [
-                m for m in _PER.finditer(self.text, previous_start, clause_start - 1)
+                m
+                for m in _PER.finditer(self.text, previous_start, clause_start - 1)
                 if not re.search(r"[\d%]", self.text[m.end() : start])
-            ]  # fmt: skip
+            ]
         if not matches:
             return None
         den = matches[-1]["den"]
         if den[0].isdigit():
             mult = den[-1] if den[-1] in "万千百" else ""
-            return Decimal(den[: len(den) - len(mult)]) * _multiplier(mult)
+            return Decimal(den[: len(den) - len(mult)]) * magnitude(mult)
         number = self._numeral("一" + den if den[0] in "万亿" else den)
         return None if number is None else Decimal(number)
 
@@ -745,8 +824,9 @@ class _Scanner:
 def _context(text: str, start: int, end: int) -> dict[str, str | None]:
     sentence_start = _start_of(text, start, _SENTENCE_END)
     reach = min(len(text), end + 400)  # a clause is short; never scan the rest of the text
-    clause_end = min((i for i in (text.find(c, end, reach) for c in _CLAUSE_END) if i >= 0),
-                     default=reach)  # fmt: skip
+    clause_end = min(
+        (i for i in (text.find(c, end, reach) for c in _CLAUSE_END) if i >= 0), default=reach
+    )
     before = text[sentence_start:start]
     return {
         "as_of": _as_of(before),

@@ -18,8 +18,9 @@ from ingest.contracts import (
     read_csv_rows,
     required,
 )
+from ingest.seeds import grades
 
-GRADES = frozenset({"official", "official_reprint", "secondary"})
+GRADES = grades()  # dbt_project/seeds/grades.csv
 REGISTRY_COLUMNS = (
     "source_id",
     "publisher",

@@ -12,22 +12,29 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-# Characters that mean the same thing in traditional script or full-width form.
-_TRADITIONAL = str.maketrans(
-    {"萬": "万", "億": "亿", "個": "个", "佔": "占", "達": "达", "歲": "岁", "−": "-", "﹣": "-"}
-)
+from ingest.script_forms import to_simplified
+from ingest.seeds import qualifier_words
 
-MULTIPLIERS: dict[str, Decimal] = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+# The minus sign (U+2212), which NFKC leaves alone.
+_MINUS = str.maketrans({"−": "-"})
 
-LOWER_BOUND_WORDS = ("超过", "突破", "高于", "多于", "大于", "不少于", "不低于", "至少", "超", "逾",
-                     ">", "＞")  # fmt: skip
-UPPER_BOUND_WORDS = ("将近", "接近", "不足", "不到", "少于", "低于", "不超过", "不高于",
-                     "不多于", "最多", "近", "<", "＜")  # fmt: skip
-APPROX_BEFORE_WORDS = ("大约", "约为", "约", "~")
-LOWER_BOUND_AFTER = ("以上",)
-UPPER_BOUND_AFTER = ("以内", "以下", "内")
-APPROX_AFTER = ("左右",)
-SURPLUS_WORDS = ("余", "多")
+# Magnitude characters of a written figure: 万亿 is 万 times 亿, 3千 is 3000.
+MULTIPLIERS: dict[str, Decimal] = {
+    "万": Decimal(10_000),
+    "亿": Decimal(100_000_000),
+    "千": Decimal(1000),
+    "百": Decimal(100),
+}
+
+# Qualifier words: dbt_project/seeds/qualifiers.csv, which claim_verification.sql reads too.
+_QUALIFIERS = qualifier_words()
+LOWER_BOUND_WORDS = _QUALIFIERS.lower_before
+UPPER_BOUND_WORDS = _QUALIFIERS.upper_before
+APPROX_BEFORE_WORDS = _QUALIFIERS.approx_before
+LOWER_BOUND_AFTER = _QUALIFIERS.lower_after
+UPPER_BOUND_AFTER = _QUALIFIERS.upper_after
+APPROX_AFTER = _QUALIFIERS.approx_after
+SURPLUS_WORDS = _QUALIFIERS.surplus
 # Verbs of a change (增长5%, 下降1.3个百分点), as a regex alternation.
 CHANGE_VERBS = "增长|增加|提高|提升|上升|上涨|扩大|下降|减少|降低|回落|缩小|下滑|下跌"
 
@@ -69,7 +76,15 @@ class WrittenQuantity:
 def normalise(text: str) -> str:
     """Full-width digits and punctuation to ASCII, traditional characters to simplified, and the
     minus sign (U+2212) to a hyphen."""
-    return unicodedata.normalize("NFKC", text).translate(_TRADITIONAL).strip()
+    return to_simplified(unicodedata.normalize("NFKC", text)).translate(_MINUS).strip()
+
+
+def magnitude(written: str | None) -> Decimal:
+    """The magnitude of written multiplier characters: `万亿` -> 10^12, `千` -> 1000."""
+    product = Decimal(1)
+    for char in written or "":
+        product *= MULTIPLIERS[char]
+    return product
 
 
 def _last_digit_step(number: str) -> Decimal:
@@ -146,13 +161,14 @@ def parse_written_quantity(
     if parts["before"] and parts["after"]:
         raise WrittenQuantityError(f"two qualifiers in one figure: {text!r}")
 
-    multiplier = Decimal(1)
-    for char in parts["multiplier"] or "":
-        multiplier *= MULTIPLIERS[char]
     surplus = parts["surplus1"] or parts["surplus2"]
     qualifier = parts["before"] or parts["after"] or surplus
     value, lower, upper = figure_interval(
-        parts["number"], multiplier, parts["sign"] == "-", qualifier, approx_band
+        parts["number"],
+        magnitude(parts["multiplier"]),
+        parts["sign"] == "-",
+        qualifier,
+        approx_band,
     )
     return WrittenQuantity(
         text=text,

@@ -1,22 +1,26 @@
-"""`govmetrics build`: materialise every asset in-process, run the checks, publish on success."""
+"""`govmetrics build`: materialise every asset in-process, run the checks, publish on success.
+
+Nothing here prints: the build returns what happened and the CLI shows it."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
+import logging
 import os
-import re
-import shutil
 import socket
-import sys
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from warehouse import paths, writer_lock
+
+if TYPE_CHECKING:
+    from dagster import LoggerDefinition
 
 PID_TAG = "govmetrics/pid"
 HOST_TAG = "govmetrics/host"
@@ -33,19 +37,8 @@ VERDICTS = (
 )
 
 
-def _dagster_instance():
-    """A persistent instance under GOVMETRICS_HOME, so `make dev` shows the CLI's runs too."""
-    from dagster import DagsterInstance
-
-    home = paths.dagster_home()
-    home.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(paths.DAGSTER_YAML_TEMPLATE, home / "dagster.yaml")
-    os.environ["DAGSTER_HOME"] = str(home)
-    return DagsterInstance.get()
-
-
-def _summary(job, result, log_path: Path) -> list[str]:
-    """One line per step and per failed check, then where the full log is."""
+def _summary(job, result) -> list[str]:
+    """One line per step and per failed check, then one per step not run."""
     lines = []
     started = {event.step_key for event in result.all_events if event.is_step_start}
     for event in result.all_events:
@@ -71,7 +64,6 @@ def _summary(job, result, log_path: Path) -> list[str]:
         for node in job.nodes_in_topological_order
         if node.name not in started
     ]
-    lines.append(f"full log: {log_path}")
     return lines
 
 
@@ -134,28 +126,6 @@ def _report_lines(snapshot: Path) -> list[str]:
     return lines
 
 
-class _BuildLog(io.TextIOBase):
-    """The run's output goes to the log file; on a terminal, each step is announced as it starts."""
-
-    def __init__(self, log: TextIO, terminal: TextIO | None) -> None:
-        self.log = log
-        self.terminal = terminal
-
-    def write(self, text: str) -> int:
-        self.log.write(text)
-        if self.terminal is not None:
-            for step in _STEP_START.findall(text):
-                self.terminal.write(f"running {step} ...\n")
-                self.terminal.flush()
-        return len(text)
-
-    def flush(self) -> None:
-        self.log.flush()
-
-
-_STEP_START = re.compile(r" - (\S+) - STEP_START - ")
-
-
 def _fail_runs_of_killed_builds(instance) -> list[str]:
     """Mark failed the runs that builds on this host left unfinished; one line per run.
 
@@ -187,52 +157,100 @@ def _fail_runs_of_killed_builds(instance) -> list[str]:
     return lines
 
 
-def build_and_publish(lock_timeout: float | None = None) -> bool:
-    """Run the full-refresh job; True when every step succeeded and the snapshot was published.
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did, as lines for the terminal; true when it succeeded."""
+
+    success: bool
+    tidied: tuple[str, ...]  # runs of killed builds marked failed, interrupted publishes tidied
+    summary: tuple[str, ...]  # one line per step and per failed check, then one per step not run
+    log_path: Path  # the run's full log
+    release: str = ""  # what the publish step did (empty when the build failed)
+    reports: tuple[str, ...] = ()  # one line per report in the published snapshot
+
+    def __bool__(self) -> bool:
+        return self.success
+
+
+def _progress_logger(on_step_start: Callable[[str], None]) -> LoggerDefinition:
+    """A Dagster logger that calls `on_step_start(step_key)` on each STEP_START event.
+
+    Dagster hands every logger its events as log records whose `dagster_meta` holds the
+    structured DagsterEvent, so progress never depends on how the log text is worded.
+    """
+    from dagster import LoggerDefinition
+
+    class StepStarts(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            event = getattr(record, "dagster_meta", {}).get("dagster_event")
+            if event is not None and event.is_step_start:
+                on_step_start(event.step_key)
+
+    def init(_context: object) -> logging.Logger:
+        progress = logging.Logger("govmetrics.build.progress", logging.DEBUG)
+        progress.addHandler(StepStarts())
+        return progress
+
+    return LoggerDefinition(init, description="announces each step as it starts")
+
+
+def build_and_publish(
+    lock_timeout: float | None = None, on_step_start: Callable[[str], None] | None = None
+) -> BuildResult:
+    """Run the full-refresh job; publish the snapshot when every step succeeded.
 
     The writer lock is taken first, so that a wait for another build is announced on the
     terminal; raises writer_lock.WriterLockTimeout when it is not free within `lock_timeout`
-    seconds (default: GOVMETRICS_LOCK_TIMEOUT, else 600).
+    seconds (default: GOVMETRICS_LOCK_TIMEOUT, else 600). `on_step_start` is called with each
+    step's key as the step starts. The run's own output goes to `<home>/logs/build-*.log`.
     """
     with writer_lock.writer_lock(lock_timeout, command="govmetrics build"):
-        return _build_and_publish()
+        return _build_and_publish(on_step_start)
 
 
-def _build_and_publish() -> bool:
-    from orchestration.dbt_project import govmetrics_dbt
+def _build_and_publish(on_step_start: Callable[[str], None] | None) -> BuildResult:
+    from orchestration.dbt_project import prepare_manifest
+    from orchestration.instance import dagster_instance
     from warehouse.publish import tidy_interrupted_publishes
 
     # The manifest is prepared here, at build time, before anything loads it.
-    govmetrics_dbt.preparer.prepare(govmetrics_dbt)
+    prepare_manifest()
 
     from orchestration.definitions import defs
 
     log_dir = paths.home() / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"build-{dt.datetime.now():%Y%m%dT%H%M%S}.log"
-    terminal = sys.stdout if sys.stdout.isatty() else None
-    with _dagster_instance() as instance:
-        tidied = _fail_runs_of_killed_builds(instance)
-        tidied += tidy_interrupted_publishes(paths.published_db(), paths.releases_dir())
-        if tidied:
-            print("\n".join(tidied), flush=True)
+    with dagster_instance() as instance:
+        tidied = (
+            *_fail_runs_of_killed_builds(instance),
+            *tidy_interrupted_publishes(paths.published_db(), paths.releases_dir()),
+        )
         with (
-            log_path.open("w") as log_file,
-            contextlib.redirect_stdout(log := _BuildLog(log_file, terminal)),
+            log_path.open("w") as log,
+            contextlib.redirect_stdout(log),
             contextlib.redirect_stderr(log),
         ):
             job = defs.resolve_job_def("full_refresh")
-            tags = {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
-            result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags)
-    print("\n".join(_summary(job, result, log_path)))
-    if result.success:
-        print(f"published {paths.published_db()}")
-        print(_release_line(result))
-        try:
-            print("\n".join(_report_lines(paths.published_db())))
-        except duckdb.Error as error:  # published all the same: say why, do not fail the build
-            first_line = str(error).strip().splitlines()[0]
-            print(f"cannot summarise the reports from {paths.published_db()}: {first_line}")
-    else:
-        print("build failed; the published warehouse (if any) is unchanged")
-    return result.success
+            # A run uses the loggers its config names. Dagster's console logger writes the log,
+            # every event as by default (DEBUG: the level of STEP_START).
+            loggers: dict[str, dict] = {"console": {"config": {"log_level": "DEBUG"}}}
+            if on_step_start is not None:
+                progress = _progress_logger(on_step_start)
+                job = job.with_logger_defs({**job.loggers, "progress": progress})
+                loggers["progress"] = {}
+            result = job.execute_in_process(
+                run_config={"loggers": loggers},
+                instance=instance,
+                raise_on_error=False,
+                tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
+            )
+    summary = tuple(_summary(job, result))
+    if not result.success:
+        return BuildResult(False, tidied, summary, log_path)
+    try:
+        reports = tuple(_report_lines(paths.published_db()))
+    except duckdb.Error as error:  # published all the same: say why, do not fail the build
+        first_line = str(error).strip().splitlines()[0]
+        reports = (f"cannot summarise the reports from {paths.published_db()}: {first_line}",)
+    return BuildResult(True, tidied, summary, log_path, _release_line(result), reports)

@@ -3,8 +3,8 @@
 from dagster import Definitions, in_process_executor
 from dagster_dbt import DbtCliResource
 
-from orchestration.assets.dbt_models import govmetrics_dbt_models
-from orchestration.assets.official import nbs_exports, official_observations, registry_sources
+from orchestration.assets.dbt_models import dbt_docs, govmetrics_dbt_models
+from orchestration.assets.official import official_observations, registry_and_exports
 from orchestration.assets.publish import published_snapshot
 from orchestration.assets.quality import dq_results
 from orchestration.assets.reports import (
@@ -12,27 +12,30 @@ from orchestration.assets.reports import (
     report_claims,
     report_quantities,
 )
-from orchestration.dbt_project import govmetrics_dbt
+from orchestration.dbt_project import DBT_EXECUTABLE, govmetrics_dbt
 from orchestration.jobs import full_refresh_job, weekly_full_refresh
 from orchestration.resources import WarehouseResource
 from orchestration.sensors import inbox_sensor
 
 defs = Definitions(
     assets=[
-        registry_sources,
+        registry_and_exports,
         official_observations,
-        nbs_exports,
         report_claims,
         report_quantities,
         report_automatic_claims,
         govmetrics_dbt_models,
+        dbt_docs,
         dq_results,
         published_snapshot,
     ],
     jobs=[full_refresh_job],
     schedules=[weekly_full_refresh],
     sensors=[inbox_sensor],
-    resources={"warehouse": WarehouseResource(), "dbt": DbtCliResource(project_dir=govmetrics_dbt)},
+    resources={
+        "warehouse": WarehouseResource(),
+        "dbt": DbtCliResource(project_dir=govmetrics_dbt, dbt_executable=str(DBT_EXECUTABLE)),
+    },
     # One process runs every step in turn: DuckDB admits one writer per file.
     executor=in_process_executor,
 )

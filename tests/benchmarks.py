@@ -108,7 +108,7 @@ def _load_seconds(megabytes: int) -> tuple[float, int]:
     import duckdb
     from dagster import DagsterInstance, materialize
 
-    from orchestration.assets.official import nbs_exports, registry_sources
+    from orchestration.assets.official import registry_and_exports
     from orchestration.resources import WarehouseResource
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -120,7 +120,7 @@ def _load_seconds(megabytes: int) -> tuple[float, int]:
         try:
             started = time.perf_counter()
             materialize(
-                [registry_sources, nbs_exports],
+                [registry_and_exports],
                 resources={"warehouse": WarehouseResource()},
                 instance=DagsterInstance.ephemeral(),
             )

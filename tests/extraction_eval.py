@@ -22,10 +22,17 @@ from ingest.quantity_extraction import Quantity, extract_quantities
 CORPUS = Path(__file__).parent / "fixtures" / "extraction_corpus.jsonl"
 FIELDS = ("value", "kind", "base", "lower", "upper")
 CATEGORIES = (
-    "general", "compound_magnitude", "digit_groups", "parentheses", "chinese_numerals",
-    "tenths_fractions_multiples", "per_mille", "zhi_between_figures", "non_quantities",
+    "general",
+    "compound_magnitude",
+    "digit_groups",
+    "parentheses",
+    "chinese_numerals",
+    "tenths_fractions_multiples",
+    "per_mille",
+    "zhi_between_figures",
+    "non_quantities",
     "line_breaks",
-)  # fmt: skip
+)
 SCRIPTS = ("simplified", "traditional")
 
 
@@ -84,9 +91,18 @@ def load_corpus(path: Path = CORPUS) -> list[tuple[dict, list[Gold]]]:
         for quantity in record["quantities"]:
             start = record["text"].index(quantity["text"], cursor)
             cursor = start + len(quantity["text"])
-            golds.append(Gold(quantity["text"], start, cursor, quantity["value"],
-                              quantity["kind"], quantity.get("base"), quantity["lower"],
-                              quantity["upper"]))  # fmt: skip
+            golds.append(
+                Gold(
+                    quantity["text"],
+                    start,
+                    cursor,
+                    quantity["value"],
+                    quantity["kind"],
+                    quantity.get("base"),
+                    quantity["lower"],
+                    quantity["upper"],
+                )
+            )
         sentences.append((record, golds))
     return sentences
 
@@ -138,8 +154,10 @@ def evaluate(sentences: list[tuple[dict, list[Gold]]]) -> Report:
 
 
 def _row(name: str, scores: Scores) -> str:
-    return (f"  {name:<28} {scores.gold:>5} {scores.predicted:>6} {scores.value_recall:>8.4f}"
-            f" {scores.strict_recall:>8.4f} {scores.precision:>9.4f}")  # fmt: skip
+    return (
+        f"  {name:<28} {scores.gold:>5} {scores.predicted:>6} {scores.value_recall:>8.4f}"
+        f" {scores.strict_recall:>8.4f} {scores.precision:>9.4f}"
+    )
 
 
 def main(argv: list[str]) -> int:

@@ -166,21 +166,44 @@ def _rows(con: duckdb.DuckDBPyConnection, query: str) -> Iterator[tuple]:
     cursor.close()
 
 
-def _dictionary_rows(datasets: list[Dataset], units: dict[str, str]) -> Iterator[tuple]:
+DICTIONARY_SHEET = "dictionary"
+SHEET_NAME_LENGTH = 31  # Excel's limit
+
+
+def _sheet_names(datasets: list[Dataset]) -> dict[str, str]:
+    """A sheet name per dataset: its own, or cut to Excel's 31 characters and numbered when it
+    is longer or already taken (names are compared ignoring case, as Excel does)."""
+    taken = {DICTIONARY_SHEET}
+    names = {}
+    for number, dataset in enumerate(datasets, start=1):
+        name = dataset.name[:SHEET_NAME_LENGTH]
+        if name.lower() in taken or len(dataset.name) > SHEET_NAME_LENGTH:
+            name = f"{dataset.name[: SHEET_NAME_LENGTH - 4]}~{number:03d}"
+        taken.add(name.lower())
+        names[dataset.name] = name
+    return names
+
+
+def _dictionary_rows(
+    datasets: list[Dataset], units: dict[str, str], sheets: dict[str, str]
+) -> Iterator[tuple]:
     for dataset in datasets:
         fits = dataset.rows < MAX_ROWS
         rows = (
             dataset.rows if fits else f"{dataset.rows} (too many for a sheet: use CSV or Parquet)"
         )
+        sheet = sheets[dataset.name] if fits else None
+        doc = dataset.doc
         yield (
             dataset.name,
             None,
-            dataset.doc.title_zh,
-            dataset.doc.title_en,
+            doc.title_zh,
+            doc.title_en,
             "table",
             None,
             rows,
-            dataset.doc.description,
+            doc.description,
+            sheet,
         )
         for name, kind in dataset.columns:
             doc = dataset.column_docs.get(name, Doc(None, None, None))
@@ -193,6 +216,7 @@ def _dictionary_rows(datasets: list[Dataset], units: dict[str, str]) -> Iterator
                 units.get(name),
                 None,
                 doc.description,
+                sheet,
             )
 
 
@@ -203,18 +227,18 @@ def write_workbook_release(
     units: dict[str, str],
 ) -> Path:
     """govmetrics.xlsx: a data dictionary, then one sheet per mart (sorted like the files)."""
+    sheets = _sheet_names(datasets)
+    columns = ["dataset", "column", "title_zh", "title_en", "type", "unit", "rows", "description"]
     dictionary = Sheet(
-        "dictionary",
-        ["dataset", "column", "title_zh", "title_en", "type", "unit", "rows", "description"],
-        _dictionary_rows(datasets, units),
+        DICTIONARY_SHEET, [*columns, "sheet"], _dictionary_rows(datasets, units, sheets)
     )
-    sheets = [dictionary] + [
-        Sheet(d.name, [name for name, _ in d.columns], _rows(con, d.sorted_select()))
+    data_sheets = [
+        Sheet(sheets[d.name], [name for name, _ in d.columns], _rows(con, d.sorted_select()))
         for d in datasets
         if d.rows < MAX_ROWS
     ]
     target = release_dir / WORKBOOK
-    write_workbook(target, sheets)
+    write_workbook(target, [dictionary, *data_sheets])
     return target
 
 

@@ -23,9 +23,6 @@ def exclusions_file(report_id: str) -> Path:
     return REGISTERS_DIR / f"{report_id}_exclusions.csv"
 
 
-DAGSTER_YAML_TEMPLATE = REPO_ROOT / "orchestration" / "dagster.yaml"
-
-
 def home() -> Path:
     return Path(os.environ.get("GOVMETRICS_HOME", REPO_ROOT / "warehouse")).resolve()
 
@@ -53,10 +50,6 @@ def releases_dir() -> Path:
 def dq_dir() -> Path:
     """Data-quality output: `latest.json` (the last run) and `docs/` (GX Data Docs)."""
     return home() / "dq"
-
-
-def dagster_home() -> Path:
-    return home() / "dagster"
 
 
 def display_path(path: Path) -> str:

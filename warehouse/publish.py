@@ -59,12 +59,15 @@ def _release_summary(folder: Path) -> dict:
     return {
         "version": folder.name,
         "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "content_hash": package["x_content_hash"],
+        # Releases written before content hashes have none: the next publish makes a release.
+        "content_hash": package.get("x_content_hash", ""),
         "rows": {
-            r["x_dataset"]: r["x_rows"] for r in package["resources"] if r["format"] == "parquet"
+            r["x_dataset"]: r.get("x_rows", 0)
+            for r in package.get("resources", [])
+            if r.get("format") == "parquet"
         },
-        "checks": package["x_checks"],
-        "changes": package["x_changes"],
+        "checks": package.get("x_checks", dict.fromkeys(["passed", "warned", "failed"], 0)),
+        "changes": package.get("x_changes", {}),
     }
 
 
@@ -91,9 +94,10 @@ def _write_release(snapshot: Path, releases_dir: Path, version: str) -> tuple[di
             data = export_data(con, staging)
             if latest is not None and latest.get("content_hash") == data.content_hash:
                 return latest, False
-            changes = write_changes(con, _previous_data(releases_dir, latest), staging)
-            previous = None
-            if latest is not None:
+            previous_data = _previous_data(releases_dir, latest)
+            changes = write_changes(con, previous_data, staging)
+            previous = None  # changes.csv is against nothing when the latest has no data files
+            if previous_data is not None:
                 previous = (
                     content_id(latest["content_hash"])
                     if latest.get("content_hash")

@@ -102,7 +102,8 @@ figures as (
         end as change
     from old_figures as o
     full outer join new_figures as n
-        on o.indicator_code = n.indicator_code and o.geo_code = n.geo_code
+        on o.indicator_code = n.indicator_code
+        and o.geo_code is not distinct from n.geo_code
         and o.period_start is not distinct from n.period_start
         and o.period_end is not distinct from n.period_end
         and o.as_of is not distinct from n.as_of

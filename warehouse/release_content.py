@@ -14,19 +14,26 @@ from warehouse import paths
 from warehouse.raw_store import REMOVED
 from warehouse.snapshot_check import file_sha256
 
-# The code whose change can change a release: Python packages, the dbt project, the pins.
-PYTHON_PACKAGES = ("ingest", "orchestration", "warehouse")
+# The code whose change can change a release: the packages' source files (Python, templates,
+# SQL, YAML), the dbt project, the pinned versions. Inputs are hashed apart (`input_files`).
+PACKAGES = ("ingest", "orchestration", "warehouse")
+CODE_SUFFIXES = frozenset({".py", ".j2", ".css", ".sql", ".yml", ".yaml"})
 DBT_FOLDERS = ("models", "macros", "seeds", "tests")
 PROJECT_FILES = ("pyproject.toml", "requirements.lock", "dbt_project/dbt_project.yml")
+# What builds write under GOVMETRICS_HOME, which is the `warehouse` package by default.
+HOME_OUTPUTS = ("build", "published", "releases", "dq", "logs", "dagster")
 
 
 def _code_files() -> list[Path]:
+    outputs = [paths.home() / folder for folder in HOME_OUTPUTS]
     files = [paths.REPO_ROOT / name for name in PROJECT_FILES]
-    for package in PYTHON_PACKAGES:
+    for package in PACKAGES:
         files += [
             path
-            for path in (paths.REPO_ROOT / package).rglob("*.py")
-            if "__pycache__" not in path.parts and not path.is_relative_to(paths.home())
+            for path in (paths.REPO_ROOT / package).rglob("*")
+            if path.suffix in CODE_SUFFIXES
+            and "__pycache__" not in path.parts
+            and not any(path.is_relative_to(folder) for folder in outputs)
         ]
     for folder in DBT_FOLDERS:
         files += [p for p in (paths.DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()]

@@ -1,11 +1,13 @@
 """What each table and column means, kept in the warehouse itself: `meta.table_docs` and
 `meta.column_docs`, written by every build from its dbt manifest (model, seed and source
-descriptions; Chinese and English titles from `config.meta`). The CLI's `tables` and
-`describe`, the release's data package and its workbook read them from the snapshot, so they
-always describe the data they sit beside."""
+descriptions; Chinese and English titles from `config.meta`, and a table's other `config.meta`
+keys as JSON, such as the release page's chart specifications). The CLI's `tables` and
+`describe`, the release's data package, its workbook and its page read them from the snapshot,
+so they always describe the data they sit beside."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import duckdb
@@ -18,7 +20,10 @@ TABLE_DOCS_SCHEMA = {
     "title_zh": pl.String,
     "title_en": pl.String,
     "description": pl.String,
+    "meta": pl.String,
 }
+# `config.meta` keys that have their own column; the others go to the `meta` JSON column.
+TITLES = ("title_zh", "title_en")
 COLUMN_DOCS_SCHEMA = {
     "schema_name": pl.String,
     "table_name": pl.String,
@@ -62,9 +67,10 @@ def record_table_docs(con: duckdb.DuckDBPyConnection, manifest: dict) -> int:
         name = node.get("alias") or node.get("identifier") or node["name"]
         meta = _meta(node)
         description = _text(node.get("description"))
-        tables.append(
-            (node["schema"], name, meta.get("title_zh"), meta.get("title_en"), description)
-        )
+        zh, en = meta.get("title_zh"), meta.get("title_en")
+        other = {key: value for key, value in meta.items() if key not in TITLES}
+        other_json = json.dumps(other, ensure_ascii=False, sort_keys=True) if other else None
+        tables.append((node["schema"], name, zh, en, description, other_json))
         for column in node.get("columns", {}).values():
             titles = _meta(column)
             zh, en = titles.get("title_zh"), titles.get("title_en")
@@ -108,6 +114,17 @@ def table_doc(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> Doc:
             [schema, table],
         ).fetchone()
     return Doc(*row) if row else Doc(None, None, None)
+
+
+def table_meta(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> dict:
+    """A table's `config.meta` apart from its titles (empty when the snapshot has none)."""
+    row = None
+    if _has_docs(con):
+        row = con.execute(
+            "select meta from meta.table_docs where schema_name = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()
+    return json.loads(row[0]) if row and row[0] else {}
 
 
 def _has_docs(con: duckdb.DuckDBPyConnection) -> bool:

@@ -5,11 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-
 from warehouse.document_check import DocumentCheck
-
-_TEMPLATES = Path(__file__).parent / "templates"
+from warehouse.templates import render
 
 
 def _pieces(text: str, claims: list[dict]) -> list[dict]:
@@ -29,11 +26,9 @@ def _pieces(text: str, claims: list[dict]) -> list[dict]:
 
 
 def write_verify_page(check: DocumentCheck, published: Path, out: Path) -> None:
-    environment = Environment(
-        loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(["html", "j2"])
-    )
     claims = check.verdicts.to_dicts()
-    page = environment.get_template("verify.html.j2").render(
+    page = render(
+        "verify.html.j2",
         report_id=check.report_id,
         origin=check.origin,
         reference_date=check.reference_date,

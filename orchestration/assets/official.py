@@ -9,8 +9,10 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
+    AssetSpec,
     MaterializeResult,
     asset,
+    multi_asset,
 )
 
 from ingest.contracts import QUARANTINE_SCHEMA
@@ -57,30 +59,6 @@ def _reference_codes() -> ReferenceCodes:
 
 
 @asset(
-    key=REGISTRY_KEY,
-    group_name="raw",
-    kinds={"python", "duckdb"},
-    description="The source registry: one record per source document, every field mandatory.",
-    check_specs=[AssetCheckSpec("no_rows_quarantined", asset=REGISTRY_KEY)],
-)
-def registry_sources(context: AssetExecutionContext, warehouse: WarehouseResource):
-    parsed = read_source_registry(REGISTRY_FILE, paths.display_path(REGISTRY_FILE))
-    log_rejections(context, parsed)
-    with warehouse.connect() as con:
-        outcome = append_load(
-            con,
-            "registry_sources",
-            REGISTRY_FILE,
-            paths.display_path(REGISTRY_FILE),
-            parsed.valid,
-            parsed.quarantine,
-            CONTRACT_FINGERPRINT,
-        )
-    yield MaterializeResult(metadata=load_summary([outcome]))
-    yield quarantine_check(warehouse, "registry_sources", REGISTRY_KEY)
-
-
-@asset(
     key=OBSERVATIONS_KEY,
     deps=[REGISTRY_KEY],
     group_name="raw",
@@ -114,21 +92,63 @@ def official_observations(context: AssetExecutionContext, warehouse: WarehouseRe
     yield quarantine_check(warehouse, "official_observations", OBSERVATIONS_KEY)
 
 
-@asset(
-    key=NBS_EXPORTS_KEY,
-    deps=[REGISTRY_KEY],
-    group_name="raw",
-    kinds={"python", "duckdb"},
-    description=(
-        "Exports of the NBS data portal dropped into inbox/statistics/ (CSV or XLSX, GBK or "
-        "UTF-8), as long observations. Each export is registered as its own source document. "
-        "Each file is read on its own: one that cannot be read is quarantined by name, the same "
-        "content under a second name loads once, and a file removed from the inbox leaves "
-        "staging at the next build."
-    ),
-    check_specs=[AssetCheckSpec("no_rows_quarantined", asset=NBS_EXPORTS_KEY)],
+@multi_asset(
+    name="raw__registry_and_exports",
+    specs=[
+        AssetSpec(
+            REGISTRY_KEY,
+            group_name="raw",
+            kinds={"python", "duckdb"},
+            description=(
+                "The source documents: one record per document of the source registry, every "
+                "field mandatory, and one per NBS export loaded from inbox/statistics/."
+            ),
+        ),
+        AssetSpec(
+            NBS_EXPORTS_KEY,
+            deps=[REGISTRY_KEY],
+            group_name="raw",
+            kinds={"python", "duckdb"},
+            description=(
+                "Exports of the NBS data portal dropped into inbox/statistics/ (CSV or XLSX, GBK "
+                "or UTF-8), as long observations. Each export is registered as its own source "
+                "document. Each file is read on its own: one that cannot be read is quarantined "
+                "by name, the same content under a second name loads once, and a file removed "
+                "from the inbox leaves staging at the next build."
+            ),
+        ),
+    ],
+    check_specs=[
+        AssetCheckSpec("no_rows_quarantined", asset=REGISTRY_KEY),
+        AssetCheckSpec("no_rows_quarantined", asset=NBS_EXPORTS_KEY),
+    ],
 )
-def nbs_exports(context: AssetExecutionContext, warehouse: WarehouseResource):
+def registry_and_exports(context: AssetExecutionContext, warehouse: WarehouseResource):
+    """One step, because both write raw.registry_sources: the registry file's documents, then
+    one document per export."""
+    parsed = read_source_registry(REGISTRY_FILE, paths.display_path(REGISTRY_FILE))
+    log_rejections(context, parsed)
+    with warehouse.connect() as con:
+        outcome = append_load(
+            con,
+            "registry_sources",
+            REGISTRY_FILE,
+            paths.display_path(REGISTRY_FILE),
+            parsed.valid,
+            parsed.quarantine,
+            CONTRACT_FINGERPRINT,
+        )
+    yield MaterializeResult(asset_key=REGISTRY_KEY, metadata=load_summary([outcome]))
+    yield quarantine_check(warehouse, "registry_sources", REGISTRY_KEY)
+    outcomes = _load_exports(context, warehouse)
+    yield MaterializeResult(asset_key=NBS_EXPORTS_KEY, metadata=load_summary(outcomes))
+    yield quarantine_check(warehouse, "nbs_exports", NBS_EXPORTS_KEY)
+
+
+def _load_exports(
+    context: AssetExecutionContext, warehouse: WarehouseResource
+) -> list[LoadOutcome]:
+    """Load every export of inbox/statistics/ and its registry row; retire those that left."""
     codes = _reference_codes()
     labels = load_nbs_labels(paths.DBT_SEEDS_DIR)
     fingerprint = codes.fingerprint()
@@ -144,8 +164,7 @@ def nbs_exports(context: AssetExecutionContext, warehouse: WarehouseResource):
                 _load_export(context, con, path, name, codes, labels, fingerprint, loaded_under)
             )
         retire_removed_files(context, con, ("nbs_exports", "registry_sources"), present)
-    yield MaterializeResult(metadata=load_summary(outcomes))
-    yield quarantine_check(warehouse, "nbs_exports", NBS_EXPORTS_KEY)
+    return outcomes
 
 
 def _drop_registry_row(con: duckdb.DuckDBPyConnection, name: str) -> None:

@@ -2,7 +2,7 @@
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
-from orchestration.assets.dbt_models import govmetrics_dbt_models
+from orchestration.assets.dbt_models import dbt_docs, govmetrics_dbt_models
 from orchestration.assets.quality import DQ_KEY
 from orchestration.resources import WarehouseResource
 from warehouse import paths
@@ -11,7 +11,7 @@ from warehouse.publish import publish_snapshot
 
 @asset(
     key=AssetKey(["warehouse", "published_snapshot"]),
-    deps=[*govmetrics_dbt_models.keys, DQ_KEY],
+    deps=[*govmetrics_dbt_models.keys, *dbt_docs.keys, DQ_KEY],
     group_name="publish",
     kinds={"duckdb"},
     description=(

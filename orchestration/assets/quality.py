@@ -25,7 +25,7 @@ SUITE_NAMES = list(dict.fromkeys(e.suite for e in SUITES))
     group_name="quality",
     kinds={"python", "duckdb"},
     description=(
-        "Great Expectations suites per layer (sources, raw_staging, marts, claims) on the dq "
+        "Great Expectations suites per layer (raw_staging, marts, claims) on the dq "
         "views; results appended to dq.results, Data Docs in <warehouse>/dq/docs/."
     ),
     check_specs=[
@@ -40,9 +40,12 @@ def dq_results(context: AssetExecutionContext, warehouse: WarehouseResource):
         record_results(con, results, paths.dq_dir() / "latest.json")
     failed = results.filter(~results["success"])
     yield MaterializeResult(
-        metadata={"expectations": results.height, "failed": failed.height,
-                  "data_docs": str(paths.dq_dir() / "docs" / "results.html")}
-    )  # fmt: skip
+        metadata={
+            "expectations": results.height,
+            "failed": failed.height,
+            "data_docs": str(paths.dq_dir() / "docs" / "results.html"),
+        }
+    )
     for suite in SUITE_NAMES:
         suite_failed = failed.filter(failed["suite"] == suite)
         errors = suite_failed.filter(suite_failed["severity"] == ERROR)

@@ -12,8 +12,10 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
+    AssetSpec,
     MaterializeResult,
     asset,
+    multi_asset,
 )
 
 from ingest.automatic_claims import build_automatic_claims, reference_of_listed
@@ -45,8 +47,10 @@ from warehouse import paths
 from warehouse.raw_store import append_load, append_rows, ensure_raw_table
 
 REPORTS_FILE = paths.REGISTERS_DIR / "reports.csv"
+REPORTS_KEY = AssetKey(["raw", "reports"])
 CLAIMS_KEY = AssetKey(["raw", "report_claims"])
 QUANTITIES_KEY = AssetKey(["raw", "report_quantities"])
+REGISTER_CHECKS_KEY = AssetKey(["raw", "report_register_checks"])
 AUTOMATIC_KEY = AssetKey(["raw", "report_automatic_claims"])
 AUTOMATIC_TABLE = "report_automatic_claims"
 # The seeds automatic claims are made from besides the text: a change re-links every text.
@@ -74,14 +78,30 @@ def _register(report_id: str):
     return read_claims(path, report_id, indicators, paths.display_path(path))
 
 
-@asset(
-    key=CLAIMS_KEY,
-    group_name="raw",
-    kinds={"python", "duckdb"},
-    description=(
-        "Claim registers: one row per quantitative statement of a report (locator, figure as "
-        "written, value, kind, interval, claim type, indicator, place, time). Facts only."
-    ),
+@multi_asset(
+    name="raw__report_claims",
+    specs=[
+        AssetSpec(
+            REPORTS_KEY,
+            group_name="raw",
+            kinds={"python", "duckdb"},
+            description=(
+                "The report list (ingest/data/reports/reports.csv): every report with a claim "
+                "register or a text checked automatically, with its dates."
+            ),
+        ),
+        AssetSpec(
+            CLAIMS_KEY,
+            deps=[REPORTS_KEY],
+            group_name="raw",
+            kinds={"python", "duckdb"},
+            description=(
+                "Claim registers: one row per quantitative statement of a report (locator, figure "
+                "as written, value, kind, interval, claim type, indicator, place, time). Facts "
+                "only."
+            ),
+        ),
+    ],
     check_specs=[AssetCheckSpec("no_rows_quarantined", asset=CLAIMS_KEY)],
 )
 def report_claims(context: AssetExecutionContext, warehouse: WarehouseResource):
@@ -93,18 +113,33 @@ def report_claims(context: AssetExecutionContext, warehouse: WarehouseResource):
     ).hexdigest()
     loaded = 0
     with warehouse.connect() as con:
-        append_load(con, "reports", REPORTS_FILE, paths.display_path(REPORTS_FILE),
-                    reports.valid, reports.quarantine, fingerprint)  # fmt: skip
+        append_load(
+            con,
+            "reports",
+            REPORTS_FILE,
+            paths.display_path(REPORTS_FILE),
+            reports.valid,
+            reports.quarantine,
+            fingerprint,
+        )
         for report_id in reports.valid.get_column("report_id"):
             if not _claims_file(report_id).exists():
                 continue  # listed for its dates only: its text is checked by automatic claims
             parsed = _register(report_id)
             log_rejections(context, parsed)
             path = _claims_file(report_id)
-            outcome = append_load(con, "report_claims", path, paths.display_path(path),
-                                  parsed.valid, parsed.quarantine, fingerprint)  # fmt: skip
+            outcome = append_load(
+                con,
+                "report_claims",
+                path,
+                paths.display_path(path),
+                parsed.valid,
+                parsed.quarantine,
+                fingerprint,
+            )
             loaded += outcome.rows_loaded
-    yield MaterializeResult(metadata={"reports": reports.valid.height, "claims_loaded": loaded})
+    yield MaterializeResult(asset_key=REPORTS_KEY, metadata={"reports": reports.valid.height})
+    yield MaterializeResult(asset_key=CLAIMS_KEY, metadata={"claims_loaded": loaded})
     yield quarantine_check(warehouse, "report_claims", CLAIMS_KEY)
 
 
@@ -170,9 +205,11 @@ def _review_file(path: Path) -> tuple[Path | None, str | None]:
 
 def _checks(reconciled: dict[str, Reconciliation]) -> list[AssetCheckResult]:
     registered = {r: rec for r, rec in reconciled.items() if rec.register_check.height}
-    not_found = pl.concat(
-        [rec.entries_not_found() for rec in registered.values()], how="vertical"
-    ) if registered else pl.DataFrame(schema=CHECK_SCHEMA)  # fmt: skip
+    not_found = (
+        pl.concat([rec.entries_not_found() for rec in registered.values()], how="vertical")
+        if registered
+        else pl.DataFrame(schema=CHECK_SCHEMA)
+    )
     shares = {report_id: rec.accounted_share for report_id, rec in registered.items()}
     return [
         AssetCheckResult(
@@ -204,15 +241,31 @@ def _checks(reconciled: dict[str, Reconciliation]) -> list[AssetCheckResult]:
     ]
 
 
-@asset(
-    key=QUANTITIES_KEY,
-    deps=[CLAIMS_KEY],
-    group_name="raw",
-    kinds={"python", "duckdb"},
-    description=(
-        "Every quantity extracted from the report texts in inbox/reports/, with its locator and "
-        "what accounts for it (a register entry, an exclusion, a footnote, or nothing)."
-    ),
+@multi_asset(
+    name="raw__report_quantities",
+    specs=[
+        AssetSpec(
+            QUANTITIES_KEY,
+            deps=[CLAIMS_KEY],
+            group_name="raw",
+            kinds={"python", "duckdb"},
+            description=(
+                "Every quantity extracted from the report texts in inbox/reports/, with its "
+                "locator and what accounts for it (a register entry, an exclusion, a footnote, "
+                "or nothing)."
+            ),
+        ),
+        AssetSpec(
+            REGISTER_CHECKS_KEY,
+            deps=[CLAIMS_KEY],
+            group_name="raw",
+            kinds={"python", "duckdb"},
+            description=(
+                "Each register entry of a report whose text is in inbox/reports/, looked up at "
+                "its locator in that text."
+            ),
+        ),
+    ],
     check_specs=[
         AssetCheckSpec("register_entries_found_in_text", asset=QUANTITIES_KEY),
         AssetCheckSpec("extracted_quantities_accounted_for", asset=QUANTITIES_KEY),
@@ -251,7 +304,9 @@ def report_quantities(context: AssetExecutionContext, warehouse: WarehouseResour
         # automatic claims asset quarantines the unreadable ones by name).
         tables = ("report_quantities", "report_register_checks")
         retire_removed_files(context, con, tables, inbox_texts.names())
-    yield MaterializeResult(metadata={"report_texts": len(reconciled)})
+    checked = sum(rec.register_check.height > 0 for rec in reconciled.values())
+    yield MaterializeResult(asset_key=QUANTITIES_KEY, metadata={"report_texts": len(reconciled)})
+    yield MaterializeResult(asset_key=REGISTER_CHECKS_KEY, metadata={"reports_checked": checked})
     yield from _checks(reconciled)
 
 

@@ -58,8 +58,14 @@ def test_an_unreadable_report_is_quarantined_and_the_build_goes_on(home_copy):
         home_copy,
         "select source_file, field, reason from raw.quarantine"
         " where table_name = 'report_automatic_claims'",
-    ) == [(str(inbox / "broken.txt"), "file", "binary data, not a text file (expected UTF-8, "
-           "UTF-16 with a byte-order mark, or GB18030/GBK)")]  # fmt: skip
+    ) == [
+        (
+            str(inbox / "broken.txt"),
+            "file",
+            "binary data, not a text file (expected UTF-8, "
+            "UTF-16 with a byte-order mark, or GB18030/GBK)",
+        )
+    ]
     assert query(
         home_copy,
         "select count(*) from marts.claim_verification where report_id = 'good'",

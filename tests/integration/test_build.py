@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from orchestration.build import build_and_publish
+from orchestration.cli import main
 from warehouse.query import run_query
 
 # year: (pop_total, pop_60_plus, pop_60_plus_share, pop_65_plus_share, urbanisation_rate),
@@ -40,8 +41,11 @@ def test_published_values_match_the_reference_file(built_home):
 
 
 def test_2023_share_of_people_aged_60_plus_rose_1_3_points(built_home):
-    rows = mart(built_home, "pop_60_plus_share, pop_60_plus_share_change_pp, "
-                "pop_60_plus_share_recomputed", "year = 2023")  # fmt: skip
+    rows = mart(
+        built_home,
+        "pop_60_plus_share, pop_60_plus_share_change_pp, pop_60_plus_share_recomputed",
+        "year = 2023",
+    )
     assert rows[2023] == (21.1, 1.3, 21.07)
 
 
@@ -87,18 +91,19 @@ def test_a_rebuild_with_unchanged_files_appends_nothing_to_raw(home_copy):
 def test_a_failing_error_test_blocks_publishing_and_keeps_the_previous_snapshot(home_copy, capsys):
     published = home_copy / "published" / "govmetrics.duckdb"
     before = file_digest(published)
-    # An impossible share written straight into a file's current load: ingest would have
-    # refused it, dbt's range test must not let it through either.
+    # A place no seed knows written straight into a file's current load: ingest would have
+    # refused it, dbt's relationships test must not let it through either.
     with duckdb.connect(str(home_copy / "build" / "govmetrics.duckdb")) as con:
         con.execute(
             "insert into raw.official_observations by name select * replace ("
-            "120.0 as value, '120%' as value_as_written, date '2030-12-31' as as_of) "
+            "'990000' as geo_code, date '2030-12-31' as as_of) "
             "from raw.official_observations "
             "where indicator_code = 'pop_60_plus_share' limit 1"
         )
-    assert not build_and_publish()
+    assert main(["build"]) == 1
     summary = capsys.readouterr().out
     assert "FAILED  govmetrics_dbt_models" in summary
+    assert "relationships_stg_official__observations_geo_code" in summary
     assert "not run warehouse__published_snapshot" in summary
     assert file_digest(published) == before
     assert 2030 not in mart(home_copy, "pop_60_plus_share")

@@ -25,6 +25,17 @@ def counts(listed: str) -> dict[str, int]:
     return {name: int(count) for count, name in (part.split(" ") for part in listed.split(", "))}
 
 
+def test_each_step_is_announced_on_a_terminal_as_it_starts(build_output):
+    """`built_home` was built with stdout on a terminal: every step that ran was announced
+    before the summary, in the order the steps ran."""
+    lines = build_output.splitlines()
+    announced = [m[1] for m in map(re.compile(r"^running (\S+) \.\.\.$").match, lines) if m]
+    finished = [line.split()[1] for line in lines if line.startswith("ok      ")]
+    assert "govmetrics_dbt_models" in announced
+    assert announced == finished
+    assert lines.index(f"running {announced[-1]} ...") < lines.index(f"ok      {finished[0]}")
+
+
 def test_the_release_published_is_named(built_home, build_output):
     (version,) = re.findall(r"^release (\S+) published$", build_output, re.MULTILINE)
     assert (built_home / "releases" / version).is_dir()

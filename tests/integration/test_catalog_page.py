@@ -198,8 +198,10 @@ def make_release(snapshot: Path, folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def release(built_home, tmp_path_factory) -> Path:
-    folder = make_release(built_home / "published" / "govmetrics.duckdb",
-                          tmp_path_factory.mktemp("release") / "20261128T120000Z")  # fmt: skip
+    folder = make_release(
+        built_home / "published" / "govmetrics.duckdb",
+        tmp_path_factory.mktemp("release") / "20261128T120000Z",
+    )
     assert write_catalog_page(folder, folder / "govmetrics.duckdb") == folder / "index.html"
     return folder
 
@@ -208,9 +210,17 @@ def chromium(profile: Path, *args: str) -> str:
     """Run headless Chromium, offline, and return what it printed."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium package")
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={profile}"]  # fmt: skip
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+    ]
     done = subprocess.run(
         [str(CHROMIUM), *flags, *args], capture_output=True, text=True, timeout=120, check=True
     )

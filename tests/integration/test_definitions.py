@@ -8,7 +8,7 @@ import json
 import os
 from pathlib import Path
 
-from dagster import AssetKey
+from dagster import AssetKey, AssetsDefinition
 
 SNAPSHOT = Path(__file__).parent.parent / "snapshots" / "definitions.json"
 
@@ -17,8 +17,15 @@ def describe_definitions() -> dict:
     from orchestration.definitions import defs
 
     graph = defs.resolve_asset_graph()
+    steps = [a for a in defs.assets or [] if isinstance(a, AssetsDefinition)]
     return {
         "assets": sorted(key.to_user_string() for key in graph.get_all_asset_keys()),
+        # What each step writes, the dbt models aside (their keys are the models').
+        "writers": {
+            step.node_def.name: sorted(key.to_user_string() for key in step.keys)
+            for step in sorted(steps, key=lambda step: step.node_def.name)
+            if step.node_def.name != "govmetrics_dbt_models"
+        },
         "asset_checks": sorted(
             f"{check.asset_key.to_user_string()}:{check.name}" for check in graph.asset_check_keys
         ),

@@ -11,8 +11,15 @@ import pytest
 from tests.integration.published import published_rows
 from warehouse import paths
 
-MARTS_YAML = "dbt_project/models/marts/_marts__models.yml"
-# Its columns are being reworked; delete this constant once its titles are in the YAML.
+MARTS_YAML = "dbt_project/models/marts/_<area>__models.yml"
+
+
+def _yaml(node: dict | None) -> str:
+    """The YAML file that documents a model (its dbt patch path), or where one would go."""
+    patch = (node or {}).get("patch_path") or ""
+    return f"dbt_project/{patch.split('://', 1)[1]}" if "://" in patch else MARTS_YAML
+
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ASCII_LETTER = re.compile(r"[A-Za-z]")
 
@@ -60,7 +67,7 @@ def test_there_are_marts_to_check(built_columns):
 def test_every_mart_has_a_title_in_chinese_and_english(built_columns, mart_nodes):
     problems = []
     for mart in built_columns:
-        where = f"{MARTS_YAML}: model {mart}"
+        where = f"{_yaml(mart_nodes.get(mart))}: model {mart}"
         if mart not in mart_nodes:
             problems.append(f"{where}: not in the dbt manifest; add the model's entry")
             continue
@@ -73,7 +80,7 @@ def test_every_built_mart_column_has_a_description_and_titles(built_columns, mar
     for mart, columns in built_columns.items():
         documented = mart_nodes.get(mart, {}).get("columns", {})
         for column in columns:
-            where = f"{MARTS_YAML}: model {mart}, column {column}"
+            where = f"{_yaml(mart_nodes.get(mart))}: model {mart}, column {column}"
             if column not in documented:
                 problems.append(f"{where}: not documented; add it with a description and titles")
                 continue
@@ -94,8 +101,8 @@ def test_no_two_columns_of_a_mart_share_a_title(built_columns, mart_nodes):
                 if meta.get(key):
                     titled[meta[key]].append(column)
             problems += [
-                f"{MARTS_YAML}: model {mart}: columns {', '.join(same)} share the {key}"
-                f" {title!r}; make each title say how the column differs"
+                f"{_yaml(mart_nodes.get(mart))}: model {mart}: columns {', '.join(same)} share"
+                f" the {key} {title!r}; make each title say how the column differs"
                 for title, same in titled.items()
                 if len(same) > 1
             ]

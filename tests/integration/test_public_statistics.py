@@ -152,8 +152,11 @@ def test_2020_carries_census_figures_in_their_own_columns(built_home):
         " census_pop_60_plus_share from marts.aging_timeseries where year in (2019, 2020, 2021)"
         " order by year",
     )
-    assert [r[:3] for r in rows] == [(2019, "year_end", 18.1), (2020, "census_only", None),
-                                     (2021, "year_end", 18.9)]  # fmt: skip
+    assert [r[:3] for r in rows] == [
+        (2019, "year_end", 18.1),
+        (2020, "census_only", None),
+        (2021, "year_end", 18.9),
+    ]
     assert rows[1][3:] == (date(2020, 11, 1), 264_018_766, 18.7)
     assert rows[0][3] is None and rows[2][3] is None
 

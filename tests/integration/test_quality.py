@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.build import build_and_publish
+from orchestration.cli import main
 from tests.integration.published import published_rows
 
 GOVMETRICS = str(Path(sys.executable).parent / "govmetrics")
@@ -60,12 +60,15 @@ def test_corrupted_data_fails_its_expectations_and_publishing_is_refused(home_co
                 ("pop_total", "000000", "2030-12-31", 1.0),
             ],
         )
-    assert not build_and_publish()
+    assert main(["build"]) == 1
     summary = capsys.readouterr().out
     assert "not run warehouse__published_snapshot" in summary
 
-    failed = {r["expectation"] for r in latest_results(home_copy)
-              if r["severity"] == "error" and not r["success"]}  # fmt: skip
+    failed = {
+        r["expectation"]
+        for r in latest_results(home_copy)
+        if r["severity"] == "error" and not r["success"]
+    }
     assert failed == {
         "shares_within_0_100",
         "stock_counts_not_negative",
@@ -77,9 +80,11 @@ def test_corrupted_data_fails_its_expectations_and_publishing_is_refused(home_co
 
     env_home = {"GOVMETRICS_HOME": str(home_copy)}
     done = subprocess.run(
-        [GOVMETRICS, "dq"], capture_output=True, text=True, env={**__import__("os").environ,
-                                                                **env_home}
-    )  # fmt: skip
+        [GOVMETRICS, "dq"],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, **env_home},
+    )
     assert done.returncode == 1
     assert "ERROR raw_staging.shares_within_0_100" in done.stdout
     assert "nursing_bed_share/000000/2030-12-31" in done.stdout

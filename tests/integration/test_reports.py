@@ -21,9 +21,9 @@ def test_the_register_is_loaded_without_rejections(built_home):
     )
     assert rows[0][0] == rows[0][1] > 100
     assert query(
-        built_home, "select count(*) from staging.stg_raw__quarantine where table_name"
-        " like 'report%'"
-    ) == [(0,)]  # fmt: skip
+        built_home,
+        "select count(*) from staging.stg_raw__quarantine where table_name like 'report%'",
+    ) == [(0,)]
 
 
 @pytest.mark.skipif(not SEED.exists(), reason=f"the report text {SEED} is not beside the repo")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.cli import main
 from tests.integration.published import published_rows
 from warehouse import paths
-from warehouse.cli import main
 
 SEED = paths.REPO_ROOT.parent / "shared" / "seeds" / "000_855edd2ded03d635.txt"
 MIXED = (
@@ -27,9 +27,18 @@ TRADITIONAL = (
     "全國註冊登記的養老機構4.0萬個。\n"
 )
 JSON_KEYS = {
-    "surface", "start", "end", "indicator_code", "geo_code", "claim_date", "confidence",
-    "verdict", "official_value_as_written", "official_source_id", "explanation",
-}  # fmt: skip
+    "surface",
+    "start",
+    "end",
+    "indicator_code",
+    "geo_code",
+    "claim_date",
+    "confidence",
+    "verdict",
+    "official_value_as_written",
+    "official_source_id",
+    "explanation",
+}
 
 
 @pytest.fixture
@@ -79,7 +88,7 @@ def test_traditional_script_table_and_page(home, tmp_path, capsys):
 
 def test_standard_input_and_the_review_queue(home, tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "warehouse.cli", "verify", "-"],
+        [sys.executable, "-m", "orchestration.cli", "verify", "-"],
         input=MIXED.encode("gbk"),
         capture_output=True,
         env={**os.environ, "GOVMETRICS_HOME": str(home)},

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from dagster import build_init_resource_context
 
+from orchestration import cli
 from orchestration.resources import WarehouseResource
-from warehouse import cli, writer_lock
+from warehouse import writer_lock
 from warehouse.writer_lock import WriterLockTimeout
 
 GOVMETRICS = Path(sys.executable).with_name("govmetrics")

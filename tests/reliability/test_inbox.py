@@ -19,7 +19,7 @@ from ingest.official_observations import (
     read_observation_file,
 )
 from ingest.source_registry import read_source_registry
-from orchestration.assets.official import nbs_exports, registry_sources
+from orchestration.assets.official import registry_and_exports
 from orchestration.assets.reports import (
     _report_texts,
     report_automatic_claims,
@@ -147,7 +147,7 @@ BAD_TEXTS = [
 
 def _materialize(home: Path) -> None:
     result = materialize(
-        [registry_sources, nbs_exports, report_claims, report_quantities, report_automatic_claims],
+        [registry_and_exports, report_claims, report_quantities, report_automatic_claims],
         resources={"warehouse": WarehouseResource()},
         instance=DagsterInstance.ephemeral(),
     )
@@ -270,7 +270,7 @@ def test_a_million_rejected_rows_are_logged_as_one_line(inbox):
     (inbox / "statistics" / "bulk.csv").write_text("数据库：年度数据\n指标,2023年\n" + rows)
     instance = DagsterInstance.ephemeral()
     result = materialize(
-        [registry_sources, nbs_exports],
+        [registry_and_exports],
         resources={"warehouse": WarehouseResource()},
         instance=instance,
     )

@@ -118,6 +118,7 @@ def unfinished_runs(home: Path) -> list:
 PHASE_OF_STEP = {
     "raw": "ingest",
     "govmetrics_dbt_models": "dbt",
+    "meta": "dbt",
     "dq": "gx",
     "warehouse": "publish",
 }

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.build_edits import revise_a_figure
+from warehouse.exports import write_checksums
 from warehouse.publish import list_releases, publish_snapshot, tidy_interrupted_publishes
 from warehouse.snapshot_check import fingerprint, read_sidecar, sidecar_path, write_sidecar
 
@@ -208,3 +209,29 @@ def test_a_complete_release_that_was_never_served_is_removed(home_copy):
     assert line == f"removed {folder}: its publish was interrupted before the swap"
     assert release_folders(home_copy) == [listed["version"]]
     assert list_releases(releases) == [listed]
+
+
+def test_a_served_release_written_by_older_code_is_added_and_the_next_publish_releases(
+    home_copy,
+):
+    """A release folder from before content hashes (no x_content_hash, x_checks, x_changes)
+    is recovered without them, and the next publish makes a release rather than crashing."""
+    releases = home_copy / "releases"
+    (listed,) = list_releases(releases)
+    folder = releases / "20990102T030405000006Z"
+    shutil.copytree(releases / listed["version"], folder)
+    package_file = folder / "datapackage.json"
+    package = json.loads(package_file.read_text(encoding="utf-8"))
+    for key in ("x_content_hash", "x_checks", "x_changes"):
+        del package[key]
+    os.chmod(package_file, 0o644)
+    package_file.write_text(json.dumps(package), encoding="utf-8")
+    os.chmod(folder / "SHA256SUMS", 0o644)
+    write_checksums(folder)
+    snapshot = published(home_copy)
+    write_sidecar(snapshot, [fingerprint(snapshot, folder.name)])
+    (line,) = tidy(home_copy)
+    assert line.startswith(f"added release {folder.name}")
+    assert list_releases(releases)[-1]["content_hash"] == ""
+    summary = publish_snapshot(home_copy / "build" / "govmetrics.duckdb", snapshot, releases)
+    assert summary["new_release"] and summary["content_hash"] == listed["content_hash"]

@@ -85,11 +85,13 @@ def one_line(result: subprocess.CompletedProcess) -> str:
 # --- statement timeout ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_cross_join_is_stopped_at_the_timeout(home):
     with pytest.raises(QueryTimedOut, match="ran longer than 1 s and was stopped"):
         run_query(CROSS_JOIN, published(home), SandboxLimits(timeout_s=1))
 
 
+@pytest.mark.slow
 def test_the_timeout_covers_fetching_too(home):
     with pytest.raises(QueryTimedOut):
         run_query(SLOW_FETCH, published(home), SandboxLimits(timeout_s=1))
@@ -100,6 +102,7 @@ def test_a_query_within_the_timeout_is_answered(home):
     assert result.rows == [("全国",)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "env"),
     [((CROSS_JOIN, "--timeout", "1"), {}), ((CROSS_JOIN,), {"GOVMETRICS_SQL_TIMEOUT": "1"})],
@@ -112,6 +115,7 @@ def test_the_cli_stops_a_cross_join_with_one_line(home, args, env):
     assert result.stdout == ""
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_a_running_query_with_one_line(home):
     process = subprocess.Popen(
         [GOVMETRICS, "sql", CROSS_JOIN, "--timeout", "600"],
@@ -177,6 +181,7 @@ def test_the_limits_cannot_be_raised_from_the_connection(home, statement):
         assert con.execute("select current_setting('memory_limit')").fetchone() == ("2.0 GiB",)
 
 
+@pytest.mark.slow
 def test_a_query_over_the_memory_limit_fails_with_one_line(home):
     with pytest.raises(QueryOutOfMemory, match="more memory than the limit of 200MB"):
         run_query(BIG_LIST, published(home), SandboxLimits(memory_limit="200MB"))

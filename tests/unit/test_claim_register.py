@@ -45,8 +45,14 @@ def claims(*rows: tuple) -> pl.DataFrame:
     base = dict.fromkeys(CLAIM_SCHEMA)
     records = []
     for n, (section, paragraph, surface, value) in enumerate(rows, 1):
-        claim = {"report_id": "t", "claim_id": f"t-{n:03d}", "section": section,
-                 "paragraph": paragraph, "surface": surface, "value": value}  # fmt: skip
+        claim = {
+            "report_id": "t",
+            "claim_id": f"t-{n:03d}",
+            "section": section,
+            "paragraph": paragraph,
+            "surface": surface,
+            "value": value,
+        }
         records.append(base | claim)
     return pl.DataFrame(records, schema=CLAIM_SCHEMA)
 
@@ -58,8 +64,14 @@ def test_every_entry_is_found_at_its_locator_and_every_quantity_accounted_for():
         ("一(一)1", 1, "5%", 5),
         ("一(一)2", 1, "400多万名", 4_000_000),
     )
-    exclusions = [{"section": "一(一)2", "paragraph": "1", "surface": "120万名",
-                   "reason": "a part of the figure before"}]  # fmt: skip
+    exclusions = [
+        {
+            "section": "一(一)2",
+            "paragraph": "1",
+            "surface": "120万名",
+            "reason": "a part of the figure before",
+        }
+    ]
     result = reconcile("t", TEXT, register, exclusions)
     assert result.entries_not_found().is_empty()
     statuses = dict(result.quantities.select("text", "status").iter_rows())

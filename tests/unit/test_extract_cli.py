@@ -6,8 +6,22 @@ import sys
 from pathlib import Path
 
 GOVMETRICS = str(Path(sys.executable).parent / "govmetrics")
-FIELDS = ["text", "start", "end", "value", "unit", "kind", "base", "lower", "upper",
-          "qualifier", "as_of", "period", "baseline", "subject"]  # fmt: skip
+FIELDS = [
+    "text",
+    "start",
+    "end",
+    "value",
+    "unit",
+    "kind",
+    "base",
+    "lower",
+    "upper",
+    "qualifier",
+    "as_of",
+    "period",
+    "baseline",
+    "subject",
+]
 
 
 def test_extract_reads_standard_input_and_prints_one_object_per_quantity():
@@ -38,7 +52,7 @@ def test_extract_reads_a_file_and_names_a_missing_one(tmp_path):
 
 def test_extract_does_not_import_dagster_dbt_or_great_expectations():
     probe = (
-        "import sys, io; from warehouse.cli import main; sys.stdin = io.StringIO('3200余人');"
+        "import sys, io; from orchestration.cli import main; sys.stdin = io.StringIO('3200余人');"
         "main(['extract', '-']);"
         "heavy = [m for m in ('dagster', 'dbt', 'great_expectations', 'polars')"
         " if m in sys.modules];"

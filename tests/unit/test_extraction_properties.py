@@ -10,8 +10,16 @@ from ingest.quantity_extraction import extract_quantities
 FULL_WIDTH = str.maketrans({str(d): chr(0xFF10 + d) for d in range(10)} | {".": "．", "%": "％"})
 TRADITIONAL = str.maketrans({"万": "萬", "亿": "億", "个": "個", "达": "達"})
 MULTIPLIERS = {"": Decimal(1), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
-UNITS = {"人": "count", "张": "count", "个": "count", "元": "amount", "%": "percent",
-         "个百分点": "percentage_point", "倍": "ratio", "‰": "ratio"}  # fmt: skip
+UNITS = {
+    "人": "count",
+    "张": "count",
+    "个": "count",
+    "元": "amount",
+    "%": "percent",
+    "个百分点": "percentage_point",
+    "倍": "ratio",
+    "‰": "ratio",
+}
 
 
 @st.composite

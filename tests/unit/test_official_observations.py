@@ -72,6 +72,8 @@ def test_a_valid_row_is_typed_with_its_interval(tmp_path):
             "period_end",
             "ends before",
         ),
+        (row(as_of="1948-12-31"), "as_of", "outside the years 1949-2100"),
+        (row(as_of="2101-12-31"), "as_of", "outside the years 1949-2100"),
         (row(value_as_written="lots"), "value_as_written", "not a written quantity"),
         (
             row(indicator_code="pop_60_plus_share", value_as_written="21.1"),

@@ -70,9 +70,13 @@ def test_traditional_characters_and_full_width_digits_mean_the_same():
 
 @pytest.mark.parametrize(
     ("text", "value", "unit_word"),
-    [("+18.9%", 18.9, ""), ("−85万人", -850_000, "人"), ("-1.2%", -1.2, ""),
-     ("+0.59个百分点", 0.59, "个百分点")],
-)  # fmt: skip
+    [
+        ("+18.9%", 18.9, ""),
+        ("−85万人", -850_000, "人"),
+        ("-1.2%", -1.2, ""),
+        ("+0.59个百分点", 0.59, "个百分点"),
+    ],
+)
 def test_signed_changes(text, value, unit_word):
     parsed = parse_written_quantity(text)
     assert parsed.value == pytest.approx(value)

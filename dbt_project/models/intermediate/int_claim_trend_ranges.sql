@@ -33,7 +33,8 @@ series as (
         points.value,
         points.lower,
         points.upper,
-        points.value_as_written || ' (' || cast(coalesce(points.as_of, points.period_end) as varchar)
+        points.value_as_written
+            || ' (' || cast(coalesce(points.as_of, points.period_end) as varchar)
             || ', ' || points.source_id || ')' as described
     from claims
     inner join {{ ref('int_observations_ranked') }} as points
@@ -75,8 +76,11 @@ rates as (
     select
         steps.claim_id,
         case when claims.change_scale = 'relative'
-            then power(steps.value / steps.previous_value,
-                365.25 / {{ dbt.datediff('steps.previous_date', 'steps.observed_date', 'day') }}) - 1
+            then power(
+                steps.value / steps.previous_value,
+                365.25
+                / {{ dbt.datediff('steps.previous_date', 'steps.observed_date', 'day') }}
+            ) - 1
             else (steps.value - steps.previous_value) * 365.25
                 / {{ dbt.datediff('steps.previous_date', 'steps.observed_date', 'day') }}
         end as annual_change
@@ -122,13 +126,14 @@ assessed as (
         after.described as to_described,
         rate_bounds.slowest,
         rate_bounds.fastest,
-        {{ dbt.datediff('before.observed_date', 'claims.claim_date', 'day') }} / 365.25 as years,
+        {{ dbt.datediff('before.observed_date', 'claims.claim_date', 'day') }}
+            / 365.25 as years,
         case
             when coalesce(points_per_claim.official_points, 0) < 2 then 'none_single_point'
             when before.claim_id is null then 'none_before_first_point'
             when after.claim_id is not null then 'interpolated'
-            when {{ dbt.datediff('before.observed_date', 'claims.claim_date', 'day') }} / 365.25
-                > claims.max_years_beyond then 'none_too_far'
+            when {{ dbt.datediff('before.observed_date', 'claims.claim_date', 'day') }}
+                / 365.25 > claims.max_years_beyond then 'none_too_far'
             when rate_bounds.claim_id is null then 'none_no_step'
             else 'extrapolated'
         end as trend_method

@@ -50,7 +50,7 @@ direct as (
         row_number() over (
             partition by claims.claim_id
             order by observations.observed_date desc, observations.grade_rank desc,
-                observations.vintage_rank desc, observations.source_id
+                observations.vintage_rank desc, observations.source_id asc
         ) as preference,
         {{ official_figure_columns('observations') }},
         count(*) over (partition by claims.claim_id) as candidates,
@@ -124,7 +124,7 @@ yearly_changes as (
         and extract(month from later.as_of) = 12
         and extract(day from later.as_of) = 31
         and extract(year from later.as_of) > extract(year from claims.baseline_date)
-        and later.as_of <= claims.claim_date
+        and claims.claim_date >= later.as_of
     inner join levels as earlier
         on later.indicator_code = earlier.indicator_code
         and later.geo_code = earlier.geo_code
@@ -182,8 +182,11 @@ related as (
         ) then 4 else 7 end as priority,
         row_number() over (
             partition by claims.claim_id
-            order by abs({{ dbt.datediff('claims.claim_date', 'observations.observed_date', 'day') }}),
-                observations.observed_date desc, observations.source_id
+            order by
+                abs(
+                    {{ dbt.datediff('claims.claim_date', 'observations.observed_date', 'day') }}
+                ) asc,
+                observations.observed_date desc, observations.source_id asc
         ) as preference,
         {{ official_figure_columns('observations') }},
         count(*) over (partition by claims.claim_id) as candidates,
@@ -212,10 +215,12 @@ nearest as (
             order by
                 -- a trend range starts from the latest figure at or before the claim's date
                 case when trends.trend_method in ('interpolated', 'extrapolated')
-                    and observations.observed_date > claims.claim_date then 1 else 0 end,
-                abs({{ dbt.datediff('claims.claim_date', 'observations.observed_date', 'day') }}),
+                    and observations.observed_date > claims.claim_date then 1 else 0 end asc,
+                abs(
+                    {{ dbt.datediff('claims.claim_date', 'observations.observed_date', 'day') }}
+                ) asc,
                 observations.observed_date desc, observations.grade_rank desc,
-                observations.source_id
+                observations.source_id asc
         ) as preference,
         {{ official_figure_columns('observations') }},
         count(*) over (partition by claims.claim_id) as candidates,

@@ -23,7 +23,11 @@ pivoted as (
             as pop_total_first_published,
         {{ sorted_string_agg('source_id', ', ') }} as source_ids
     from year_end
-    where indicator_code in ('{{ indicators | join("', '") }}')
+    where indicator_code in (
+        {%- for code in indicators %}
+        '{{ code }}'{{ ',' if not loop.last }}
+        {%- endfor %}
+    )
         and (is_preferred or vintage = 'first_published')
     group by reference_year
 )

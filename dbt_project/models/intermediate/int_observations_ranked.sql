@@ -35,8 +35,8 @@ ranked as (
             order by
                 vintages.vintage_rank desc,
                 grades.grade_rank desc,
-                observations.source_id,
-                observations.source_line
+                observations.source_id asc,
+                observations.source_line asc
         ) as preference
     from observations
     left join {{ ref('indicators') }} as indicators

@@ -26,7 +26,11 @@ census as (
     from {{ ref('int_observations_ranked') }}
     where is_preferred
         and geo_code = '000000'
-        and indicator_code in ('{{ census_codes | join("', '") }}')
+        and indicator_code in (
+            {%- for code in census_codes %}
+            '{{ code }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
     group by cast(extract(year from as_of) as integer)
 ),
 
@@ -41,30 +45,32 @@ with_previous as (
 )
 
 select
-    cast(year as integer) as year,
-    cast(round(pop_total) as bigint) as pop_total,
-    pop_total_vintage,
-    cast(round(pop_60_plus) as bigint) as pop_60_plus,
-    pop_60_plus_share,
-    round(100.0 * pop_60_plus / pop_total_for_shares, 2) as pop_60_plus_share_recomputed,
-    case when previous_year = year - 1
-        then round(pop_60_plus_share - previous_pop_60_plus_share, 2)
+    cast(yearly.year as integer) as year,
+    cast(round(yearly.pop_total) as bigint) as pop_total,
+    yearly.pop_total_vintage,
+    cast(round(yearly.pop_60_plus) as bigint) as pop_60_plus,
+    yearly.pop_60_plus_share,
+    round(100.0 * yearly.pop_60_plus / yearly.pop_total_for_shares, 2)
+        as pop_60_plus_share_recomputed,
+    case when yearly.previous_year = yearly.year - 1
+        then round(yearly.pop_60_plus_share - yearly.previous_pop_60_plus_share, 2)
     end as pop_60_plus_share_change_pp,
-    cast(round(pop_65_plus) as bigint) as pop_65_plus,
-    pop_65_plus_share,
-    round(100.0 * pop_65_plus / pop_total_for_shares, 2) as pop_65_plus_share_recomputed,
-    case when previous_year = year - 1
-        then round(pop_65_plus_share - previous_pop_65_plus_share, 2)
+    cast(round(yearly.pop_65_plus) as bigint) as pop_65_plus,
+    yearly.pop_65_plus_share,
+    round(100.0 * yearly.pop_65_plus / yearly.pop_total_for_shares, 2)
+        as pop_65_plus_share_recomputed,
+    case when yearly.previous_year = yearly.year - 1
+        then round(yearly.pop_65_plus_share - yearly.previous_pop_65_plus_share, 2)
     end as pop_65_plus_share_change_pp,
-    cast(round(pop_urban) as bigint) as pop_urban,
-    urbanisation_rate,
-    case when previous_year = year - 1
-        then round(urbanisation_rate - previous_urbanisation_rate, 2)
+    cast(round(yearly.pop_urban) as bigint) as pop_urban,
+    yearly.urbanisation_rate,
+    case when yearly.previous_year = yearly.year - 1
+        then round(yearly.urbanisation_rate - yearly.previous_urbanisation_rate, 2)
     end as urbanisation_rate_change_pp,
-    source_ids,
+    yearly.source_ids,
     case
-        when pop_60_plus is not null or pop_60_plus_share is not null
-            or pop_65_plus is not null or pop_65_plus_share is not null
+        when yearly.pop_60_plus is not null or yearly.pop_60_plus_share is not null
+            or yearly.pop_65_plus is not null or yearly.pop_65_plus_share is not null
             then 'year_end'
         when census.census_date is not null then 'census_only'
     end as age_figures_basis,
@@ -74,6 +80,6 @@ select
     cast(round(census.census_pop_65_plus) as bigint) as census_pop_65_plus,
     census.census_pop_65_plus_share,
     census.census_source_ids
-from with_previous
+from with_previous as yearly
 left join census
-    on with_previous.year = census.census_year
+    on yearly.year = census.census_year

@@ -6,26 +6,22 @@
 -- the same tolerance) it is `implausible`, inside it stays `period_mismatch`.
 with matched as (
     select
-        *,
+        claims.*,
+        coalesce(qualifiers.qualifier_class, 'exact') as qualifier_class,
         case
-            when qualifier in ('约', '大约', '约为', '左右', '~') then 'approx'
-            when qualifier in ('余', '多') then 'surplus'
-            when qualifier in ('超', '超过', '逾', '突破', '高于', '多于', '大于', '>', '以上',
-                '近', '将近', '接近', '不足', '不到', '少于', '低于', '<', '以内', '以下', '内')
-                then 'bound'
-            else 'exact'
-        end as qualifier_class,
-        case
-            when kind in ('count', 'amount', 'percent', 'percentage_point', 'ratio') then kind
+            when claims.kind in ('count', 'amount', 'percent', 'percentage_point', 'ratio')
+                then claims.kind
             else 'other'
         end as policy_kind,
         coalesce(
-            {{ describe_period('claim_as_of', 'claim_period_start', 'claim_period_end') }},
-            cast(claim_date as varchar)
+            {{ describe_period('claims.claim_as_of', 'claims.claim_period_start',
+                'claims.claim_period_end') }},
+            cast(claims.claim_date as varchar)
         ) as claim_period,
-        {{ describe_period('official_as_of', 'official_period_start', 'official_period_end') }}
-            as official_period
-    from {{ ref('int_claims_matched') }}
+        {{ describe_period('claims.official_as_of', 'claims.official_period_start',
+            'claims.official_period_end') }} as official_period
+    from {{ ref('int_claims_matched') }} as claims
+    left join {{ ref('qualifiers') }} as qualifiers on claims.qualifier = qualifiers.word
 ),
 
 compared as (
@@ -36,8 +32,10 @@ compared as (
             as gap,
         {{ interval_gap('claimed_lower', 'claimed_upper', 'trend_lower', 'trend_upper') }}
             as trend_gap,
-        greatest(policies.absolute_tolerance, policies.relative_tolerance * abs(official_value))
-            as tolerance
+        greatest(
+            policies.absolute_tolerance,
+            policies.relative_tolerance * abs(matched.official_value)
+        ) as tolerance
     from matched
     left join {{ ref('tolerance_policies') }} as policies
         on matched.policy_kind = policies.kind
@@ -104,11 +102,15 @@ official_text as (
                 || {{ describe_number('trend_years') }} || ' years, the series could reach '
                 || {{ describe_interval('trend_lower', 'trend_upper') }} || ' by '
                 || cast(claim_date as varchar)
-            when 'none_single_point' then 'no trend range: the series has fewer than two official points'
-            when 'none_before_first_point' then 'no trend range: the claim is dated before the first official point'
+            when 'none_single_point'
+                then 'no trend range: the series has fewer than two official points'
+            when 'none_before_first_point'
+                then 'no trend range: the claim is dated before the first official point'
             when 'none_too_far' then 'no trend range: the claim is dated more than '
                 || 'the policy''s limit of years past the last official point'
-            when 'none_no_step' then 'no trend range: the official points are too close together to give an annual change'
+            when 'none_no_step'
+                then 'no trend range: the official points are too close together'
+                    || ' to give an annual change'
         end as trend_described
     from judged
 )
@@ -186,7 +188,8 @@ select
                 || coalesce(geo_code, 'this place') || '.'
         when match_method = 'series_rank'
             then 'The ' || claim_period || ' change recomputed from official levels is '
-                || {{ describe_number('official_value') }} || '; the largest change of the other years ('
+                || {{ describe_number('official_value') }}
+                || '; the largest change of the other years ('
                 || coalesce(years_compared, 'none') || ') is '
                 || {{ describe_number('largest_other_change') }}
                 || case when verdict = 'consistent' then ': the superlative holds.'
@@ -202,7 +205,8 @@ select
                 || {{ describe_number('trend_gap') }} || ', beyond the tolerance of '
                 || {{ describe_number('tolerance') }} || ' (' || policy_id || ').'
         when verdict = 'period_mismatch'
-            then 'Claim ' || claim_described || ' for ' || coalesce(cast(claim_date as varchar), 'no stated date')
+            then 'Claim ' || claim_described || ' for '
+                || coalesce(cast(claim_date as varchar), 'no stated date')
                 || ' has no official counterpart for its date; the nearest is '
                 || official_described || '. '
                 || case when match_method = 'trend_bound'
@@ -211,16 +215,19 @@ select
                         || substr(coalesce(trend_described, 'no trend range'), 2) || '.' end
         when verdict = 'consistent'
             then 'Claim ' || claim_described || ' for ' || claim_period || ' overlaps '
-                || official_described || ' ' || {{ describe_interval('official_lower', 'official_upper') }}
+                || official_described || ' '
+                || {{ describe_interval('official_lower', 'official_upper') }}
                 || case when match_method = 'recomputed_change'
                     then ', a change recomputed from two official levels.' else '.' end
         when verdict = 'within_tolerance'
             then 'Claim ' || claim_described || ' for ' || claim_period || ' misses '
-                || official_described || ' ' || {{ describe_interval('official_lower', 'official_upper') }}
+                || official_described || ' '
+                || {{ describe_interval('official_lower', 'official_upper') }}
                 || ' by ' || {{ describe_number('gap') }} || ', within the tolerance of '
                 || {{ describe_number('tolerance') }} || ' (' || policy_id || ').'
         else 'Claim ' || claim_described || ' for ' || claim_period || ' misses '
-            || official_described || ' ' || {{ describe_interval('official_lower', 'official_upper') }}
+            || official_described || ' '
+            || {{ describe_interval('official_lower', 'official_upper') }}
             || ' by ' || {{ describe_number('gap') }} || ', beyond the tolerance of '
             || {{ describe_number('tolerance') }} || ' (' || policy_id || ').'
     end as explanation

@@ -10,9 +10,12 @@ with observations as (
 ),
 
 years as (
-    {% for year in range(first_year, last_year + 1) %}
-    select {{ year }} as year{% if not loop.last %} union all{% endif %}
-    {% endfor %}
+    {%- for year in range(first_year, last_year + 1) %}
+    {%- if not loop.first %}
+    union all
+    {%- endif %}
+    select {{ year }} as year
+    {%- endfor %}
 ),
 
 series as (
@@ -23,7 +26,7 @@ series as (
     union all
     select indicator_code, '000000' as geo_code, null as first_year, null as last_year
     from {{ ref('indicators') }}
-    where indicator_code not in (select indicator_code from observations)
+    where indicator_code not in (select observations.indicator_code from observations)
 ),
 
 per_year as (

@@ -9,8 +9,8 @@ with observations as (
 
 parts as (
     select
-        groups.group_id,
-        groups.total_indicator_code,
+        part_groups.group_id,
+        part_groups.total_indicator_code,
         observations.geo_code,
         observations.as_of,
         observations.period_start,
@@ -20,10 +20,16 @@ parts as (
         {{ ordered_sum('observations.lower', 'observations.indicator_code') }} as parts_lower,
         {{ ordered_sum('observations.upper', 'observations.indicator_code') }} as parts_upper,
         {{ sorted_string_agg('observations.value_as_written', ' + ') }} as parts_as_written
-    from {{ ref('indicator_parts') }} as groups
+    from {{ ref('indicator_parts') }} as part_groups
     inner join observations
-        on groups.part_indicator_code = observations.indicator_code
-    group by 1, 2, 3, 4, 5, 6
+        on part_groups.part_indicator_code = observations.indicator_code
+    group by
+        part_groups.group_id,
+        part_groups.total_indicator_code,
+        observations.geo_code,
+        observations.as_of,
+        observations.period_start,
+        observations.period_end
 ),
 
 expected as (

@@ -15,7 +15,11 @@ with shares as (
     from {{ ref('int_observations_ranked') }}
     where is_preferred
         and as_of = cast('{{ census_date }}' as date)
-        and indicator_code in ('{{ codes | join("', '") }}')
+        and indicator_code in (
+            {%- for code in codes %}
+            '{{ code }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
     group by geo_code
 ),
 

@@ -68,27 +68,30 @@ part_checks as (
 
 from_to as (
     select
-        starts.report_id,
+        start_claims.report_id,
         'from_to_vs_change' as check_type,
-        starts.claim_id || ', ' || ends.claim_id || ', ' || changes.claim_id as claim_ids,
-        starts.surface || ' -> ' || ends.surface || ' vs ' || changes.surface as surfaces,
+        start_claims.claim_id || ', ' || end_claims.claim_id || ', ' || changes.claim_id
+            as claim_ids,
+        start_claims.surface || ' -> ' || end_claims.surface || ' vs ' || changes.surface
+            as surfaces,
         changes.value as expected,
         case when changes.claim_type = 'change_pct'
-            then 100.0 * (ends.value / starts.value - 1)
-            else ends.value - starts.value end as observed,
+            then 100.0 * (end_claims.value / start_claims.value - 1)
+            else end_claims.value - start_claims.value end as observed,
         case when changes.claim_type = 'change_pct'
-            then 100.0 * (ends.lower / starts.upper - 1) <= changes.upper
-                and changes.lower <= 100.0 * (ends.upper / starts.lower - 1)
-            else ends.lower - starts.upper <= changes.upper
-                and changes.lower <= ends.upper - starts.lower
+            then 100.0 * (end_claims.lower / start_claims.upper - 1) <= changes.upper
+                and changes.lower <= 100.0 * (end_claims.upper / start_claims.lower - 1)
+            else end_claims.lower - start_claims.upper <= changes.upper
+                and changes.lower <= end_claims.upper - start_claims.lower
         end as passed
-    from claims as starts
-    inner join claims as ends
-        on starts.report_id = ends.report_id and starts.group_id = ends.group_id
-        and starts.claim_type = 'from_to' and ends.claim_type = 'from_to'
-        and starts.claim_id < ends.claim_id
+    from claims as start_claims
+    inner join claims as end_claims
+        on start_claims.report_id = end_claims.report_id
+        and start_claims.group_id = end_claims.group_id
+        and start_claims.claim_type = 'from_to' and end_claims.claim_type = 'from_to'
+        and start_claims.claim_id < end_claims.claim_id
     inner join claims as changes
-        on starts.report_id = changes.report_id and starts.group_id = changes.group_id
+        on start_claims.report_id = changes.report_id and start_claims.group_id = changes.group_id
         and changes.claim_type in ('change_pp', 'change_pct')
 ),
 

@@ -11,7 +11,10 @@ with series as (
         source_file
     from {{ ref('int_observations_ranked') }}
     where is_preferred
-        and indicator_code in (select indicator_code from {{ ref('cumulative_indicators') }})
+        and indicator_code in (
+            select cumulative.indicator_code
+            from {{ ref('cumulative_indicators') }} as cumulative
+        )
         and (as_of is not null or extract(year from period_start) < extract(year from period_end))
 ),
 

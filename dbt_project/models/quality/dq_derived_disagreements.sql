@@ -5,12 +5,12 @@ select 'pop_60_plus_share/' || cast(year as varchar) as figure_key,
 from {{ ref('aging_timeseries') }}
 where abs(pop_60_plus_share - pop_60_plus_share_recomputed) > 0.1
 union all
-select 'pop_65_plus_share/' || cast(year as varchar),
-    pop_65_plus_share - pop_65_plus_share_recomputed
+select 'pop_65_plus_share/' || cast(year as varchar) as figure_key,
+    pop_65_plus_share - pop_65_plus_share_recomputed as difference
 from {{ ref('aging_timeseries') }}
 where abs(pop_65_plus_share - pop_65_plus_share_recomputed) > 0.1
 union all
-select 'eldercare_beds_per_1000_elderly/' || cast(as_of as varchar),
-    beds_per_1000_elderly_difference
+select 'eldercare_beds_per_1000_elderly/' || cast(as_of as varchar) as figure_key,
+    beds_per_1000_elderly_difference as difference
 from {{ ref('elderly_care_capacity') }}
 where abs(beds_per_1000_elderly_difference) > 0.1

@@ -16,7 +16,7 @@ with registered as (
 automatic as (
     select * from {{ source('raw', 'report_automatic_claims') }}
     where _load_id in ({{ latest_load_ids('report_automatic_claims') }})
-        and report_id not in (select report_id from registered)
+        and report_id not in (select registered.report_id from registered)
 )
 
 select

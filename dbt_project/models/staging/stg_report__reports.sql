@@ -66,7 +66,7 @@ unlisted as (
         reference_date_basis,
         'inbox' as origin
     from inferred
-    where report_id not in (select report_id from reports)
+    where report_id not in (select reports.report_id from reports)
 )
 
 select * from listed

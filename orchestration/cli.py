@@ -1,4 +1,6 @@
-"""The `govmetrics` command. Dagster and dbt are imported only by the commands that need them."""
+"""The `govmetrics` command, on top of the layers: it parses the arguments, calls down into
+orchestration/, warehouse/ and ingest/, and prints. Dagster and dbt are imported only by the
+commands that need them."""
 
 from __future__ import annotations
 
@@ -7,12 +9,32 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from warehouse import paths
 
 if TYPE_CHECKING:
+    from orchestration.build import BuildResult
     from warehouse.query import QueryResult
+
+
+def _step_announcer(terminal: TextIO) -> Callable[[str], None] | None:
+    """On a terminal, each step is announced as it starts (the run's output goes to its log)."""
+    if not terminal.isatty():
+        return None
+
+    def announce(step: str) -> None:
+        print(f"running {step} ...", file=terminal, flush=True)
+
+    return announce
+
+
+def _build_lines(result: BuildResult) -> list[str]:
+    """What `govmetrics build` prints once the run has ended."""
+    lines = [*result.tidied, *result.summary, f"full log: {result.log_path}"]
+    if not result.success:
+        return [*lines, "build failed; the published warehouse (if any) is unchanged"]
+    return [*lines, f"published {paths.published_db()}", result.release, *result.reports]
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -25,10 +47,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"govmetrics build: {err}", file=sys.stderr)
         return 2
     try:
-        return 0 if build_and_publish(timeout) else 1
+        result = build_and_publish(timeout, on_step_start=_step_announcer(sys.stdout))
     except WriterLockTimeout as err:
         print(f"govmetrics build: {err}", file=sys.stderr)
         return 3
+    print("\n".join(_build_lines(result)))
+    return 0 if result.success else 1
 
 
 class _BadInput(ValueError):
@@ -379,8 +403,10 @@ def _cmd_dq(_: argparse.Namespace) -> int:
 
     latest = paths.dq_dir() / "latest.json"
     if not latest.exists():
-        print(f"govmetrics dq: no data-quality run yet ({latest}): run `govmetrics build`",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"govmetrics dq: no data-quality run yet ({latest}): run `govmetrics build`",
+            file=sys.stderr,
+        )
         return 2
     results = json.loads(latest.read_text(encoding="utf-8"))
     print(f"data-quality run {results[0]['run_id']} at {results[0]['run_at']} UTC")
@@ -394,8 +420,10 @@ def _cmd_dq(_: argparse.Namespace) -> int:
     if flagged:
         print("flagged:")
     for r in flagged:
-        print(f"  {r['severity'].upper():<5} {r['suite']}.{r['expectation']} on {r['target_table']}"
-              f" ({r['unexpected_count']}): {r['offending_keys']}")  # fmt: skip
+        print(
+            f"  {r['severity'].upper():<5} {r['suite']}.{r['expectation']} on {r['target_table']}"
+            f" ({r['unexpected_count']}): {r['offending_keys']}"
+        )
     print(f"Data Docs: {paths.dq_dir() / 'docs' / 'results.html'}")
     return 1 if any(r["severity"] == "error" for r in flagged) else 0
 
