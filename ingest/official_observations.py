@@ -20,7 +20,7 @@ from ingest.contracts import (
     read_csv_rows,
     required,
 )
-from ingest.seeds import year_bounds
+from ingest.seeds import rules_fingerprint, year_bounds
 from ingest.written_quantity import WrittenQuantity, WrittenQuantityError, parse_written_quantity
 
 OBSERVATION_COLUMNS = (
@@ -81,6 +81,7 @@ class ReferenceCodes:
                 sorted(self.source_ids),
                 sorted(self.vintages),
                 sorted(self.plausible_ranges.items()),
+                rules_fingerprint(),
             ]
         )
         return hashlib.sha256(canonical.encode()).hexdigest()

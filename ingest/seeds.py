@@ -7,6 +7,8 @@ the same file here. Edit the CSV, never a copy of it in code.
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,6 +28,16 @@ def _read(folder: Path, name: str) -> tuple[dict[str, str], ...]:
 def seed_rows(name: str) -> tuple[dict[str, str], ...]:
     """The rows of seeds/<name>.csv (read once per folder), as dicts of stripped strings."""
     return _read(SEEDS_DIR, name)
+
+
+RULE_SEEDS = ("grades", "qualifiers", "year_bounds")
+
+
+def rules_fingerprint() -> str:
+    """A hash of the rule seeds a row is checked against: a file checked under other rules
+    (a new year bound, a qualifier word) is loaded and checked again."""
+    rows = {name: [sorted(row.items()) for row in seed_rows(name)] for name in RULE_SEEDS}
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,14 @@
 
 A file is new when its SHA-256 is neither in the cursor (every file the sensor has already
 requested a run for) nor the latest load of a file in the published snapshot's `raw.load_log`
-(what `make run` already loaded), so a file (under any name) is processed once, and `make dev`
-does not rebuild what `make run` built. The run key is the hash of the new files, so Dagster
-never launches the same request twice either."""
+(what `make run` already loaded; a review file counts as loaded when the latest automatic
+claims of a text were made with it: their contract hash says so), so a file (under any name) is
+processed once, and `make dev` does not rebuild what `make run` built. The run key is the hash
+of the new files, so Dagster never launches the same request twice either."""
 
 import hashlib
 import json
+from dataclasses import dataclass
 
 import duckdb
 from dagster import (
@@ -20,50 +22,68 @@ from dagster import (
 )
 
 from ingest.inbox_files import InboxFileRefused, inbox_entries, read_inbox_file
+from orchestration.assets.reports import linker_fingerprint, linker_inputs
 from orchestration.jobs import full_refresh_job
 from warehouse import paths
 from warehouse.raw_store import REMOVED
 
 INBOX_FILES = (("statistics", (".csv", ".xlsx")), ("reports", (".txt", ".review.csv")))
+REVIEW_SUFFIX = ".review.csv"
 
 
-def _inbox_files() -> dict[str, str]:
-    """SHA-256 -> file name of everything in the inbox that a build would load. An entry that
-    is not a readable regular file (a FIFO, a link out of the inbox) is left to the build,
-    which quarantines it by name; the sensor never blocks on it."""
+def _inbox_files(contracts: set[str]) -> dict[str, str]:
+    """SHA-256 -> file name of everything in the inbox that a build would load, leaving out
+    review files already applied by a load with one of these contract hashes. An entry that is
+    not a readable regular file (a FIFO, a link out of the inbox) is left to the build, which
+    quarantines it by name; the sensor never blocks on it."""
     files = {}
+    inputs = None
     for folder, suffixes in INBOX_FILES:
         for path in inbox_entries(paths.inbox() / folder, suffixes):
             try:
                 file = read_inbox_file(path, paths.inbox())
             except InboxFileRefused:
                 continue
+            if path.name.endswith(REVIEW_SUFFIX):
+                inputs = linker_inputs() if inputs is None else inputs
+                if linker_fingerprint(inputs, path) in contracts:
+                    continue
             files.setdefault(file.sha256, path.name)
     return files
 
 
-def _published_loads() -> tuple[set[str], str]:
-    """The SHA-256 of every file whose latest load into a raw table the published snapshot
-    records (a `removed` load marks a file that left the inbox), and, when the snapshot cannot
-    be read, why (the sensor then relies on its cursor alone)."""
+@dataclass(frozen=True)
+class PublishedLoads:
+    """The latest load of every file the published snapshot records, and when it cannot be
+    read, why (the sensor then relies on its cursor alone)."""
+
+    files: set[str]  # SHA-256 of the files
+    contracts: set[str]  # the contract hashes they were loaded with
+    unread: str = ""
+
+
+def _published_loads() -> PublishedLoads:
+    """A `removed` load marks a file that left the inbox: it is not counted."""
     snapshot = paths.published_db()
     if not snapshot.is_file():
-        return set(), f"no published snapshot at {snapshot} yet"
+        return PublishedLoads(set(), set(), f"no published snapshot at {snapshot} yet")
     try:
         with duckdb.connect(str(snapshot), read_only=True) as con:
             rows = con.execute(
-                "select file_hash from raw.load_log qualify row_number() over ("
+                "select file_hash, contract_hash from raw.load_log qualify row_number() over ("
                 " partition by table_name, source_file order by loaded_at desc, load_id desc"
                 ") = 1 and file_hash <> ?",
                 [REMOVED],
             ).fetchall()
     except duckdb.Error as error:
         first_line = str(error).strip().splitlines()[0]
-        return set(), (
+        return PublishedLoads(
+            set(),
+            set(),
             f"cannot read raw.load_log in {snapshot} ({first_line}); `govmetrics build` "
-            "publishes a new one"
+            "publishes a new one",
         )
-    return {digest for (digest,) in rows}, ""
+    return PublishedLoads({file for file, _ in rows}, {contract for _, contract in rows})
 
 
 @sensor(
@@ -77,12 +97,13 @@ def _published_loads() -> tuple[set[str], str]:
 )
 def inbox_sensor(context: SensorEvaluationContext):
     seen = set(json.loads(context.cursor)) if context.cursor else set()
-    loaded, unread = _published_loads()
+    loaded = _published_loads()
+    unread = loaded.unread
     fallback = f"; compared with the sensor's cursor only: {unread}" if unread else ""
     new = {
         digest: name
-        for digest, name in _inbox_files().items()
-        if digest not in seen and digest not in loaded
+        for digest, name in _inbox_files(loaded.contracts).items()
+        if digest not in seen and digest not in loaded.files
     }
     if not new:
         return SkipReason(f"no new file in the inbox{fallback}")

@@ -2,6 +2,7 @@
 tables recorded from the manifest of their build."""
 
 import json
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,27 @@ def _build_target(run_id: str) -> Path:
     return Path("target") / f"build-{run_id}"
 
 
+BUILD_TARGETS_KEPT = 10  # a build's folder is about 15 MB
+
+
+def _prune_build_targets(keep: Path) -> None:
+    """Delete all but the newest BUILD_TARGETS_KEPT build folders (never `keep`); a build
+    still running elsewhere has one of the newest."""
+
+    def modified(folder: Path) -> float:
+        try:
+            return folder.stat().st_mtime
+        except OSError:  # pruned by another build meanwhile
+            return 0.0
+
+    folders = sorted(
+        (govmetrics_dbt.project_dir / "target").glob("build-*"), key=modified, reverse=True
+    )
+    for folder in folders[BUILD_TARGETS_KEPT:]:
+        if folder != keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 @dbt_assets(
     manifest=govmetrics_dbt.manifest_path,
     project=govmetrics_dbt,
@@ -138,7 +160,9 @@ DOCS_KEYS = (AssetKey(["meta", "table_docs"]), AssetKey(["meta", "column_docs"])
 )
 def dbt_docs(context: AssetExecutionContext, warehouse: WarehouseResource):
     # `govmetrics verify` re-runs the verdict models exactly as compiled for this build.
-    manifest = json.loads(_build_manifest(context).read_text(encoding="utf-8"))
+    manifest_file = _build_manifest(context)
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    _prune_build_targets(keep=manifest_file.parent)
     with warehouse.connect() as con:
         models = record_verification_chain(con, manifest)
         documented = record_table_docs(con, manifest)

@@ -36,6 +36,7 @@ from ingest.contracts import QUARANTINE_SCHEMA, ParsedFile, Rejection, quarantin
 from ingest.inbox_files import InboxFile, InboxFileRefused, inbox_entries, read_inbox_file
 from ingest.official_observations import load_reference_codes
 from ingest.report_text import UnreadableText, decode_report
+from ingest.seeds import rules_fingerprint
 from orchestration.assets.loading import (
     log_rejections,
     quarantine_check,
@@ -109,7 +110,9 @@ def report_claims(context: AssetExecutionContext, warehouse: WarehouseResource):
     log_rejections(context, reports)
     # Registers are validated against the indicator catalog too: a new indicator re-validates.
     fingerprint = hashlib.sha256(
-        REPORTS_FILE.read_bytes() + (paths.DBT_SEEDS_DIR / "indicators.csv").read_bytes()
+        REPORTS_FILE.read_bytes()
+        + (paths.DBT_SEEDS_DIR / "indicators.csv").read_bytes()
+        + rules_fingerprint().encode()
     ).hexdigest()
     loaded = 0
     with warehouse.connect() as con:
@@ -310,7 +313,7 @@ def report_quantities(context: AssetExecutionContext, warehouse: WarehouseResour
     yield from _checks(reconciled)
 
 
-def _linker_inputs() -> bytes:
+def linker_inputs() -> bytes:
     """What every text's automatic claims are made with: the linker's seeds, the code of the
     ingest package, the report list."""
     files = [paths.DBT_SEEDS_DIR / name for name in _LINKER_SEEDS]
@@ -318,7 +321,9 @@ def _linker_inputs() -> bytes:
     return b"\0".join(file.read_bytes() for file in files)
 
 
-def _linker_fingerprint(inputs: bytes, review_file: Path | None) -> str:
+def linker_fingerprint(inputs: bytes, review_file: Path | None) -> str:
+    """The contract hash of a text's automatic claims: what they were made with, and the
+    review decisions applied (the inbox sensor compares review files with it)."""
     review = review_file.read_bytes() if review_file is not None else b""
     return hashlib.sha256(inputs + b"\0" + review).hexdigest()
 
@@ -338,7 +343,7 @@ def _linker_fingerprint(inputs: bytes, review_file: Path | None) -> str:
 def report_automatic_claims(context: AssetExecutionContext, warehouse: WarehouseResource):
     reports = {row["report_id"]: row for row in read_reports(REPORTS_FILE).valid.to_dicts()}
     lexicon = Lexicon.from_seeds(paths.DBT_SEEDS_DIR)
-    inputs = _linker_inputs()
+    inputs = linker_inputs()
     inputs_hash = hashlib.sha256(inputs).hexdigest()
     with warehouse.connect() as con:
         ensure_raw_table(con, AUTOMATIC_TABLE, pl.DataFrame(schema=AUTO_CLAIM_SCHEMA))
@@ -374,7 +379,7 @@ def _link_text(
     basis = "the report list's date (reports.csv)" if reference else ""
     review = review_path(report.file.path.parent, report_id)
     review_file, review_refused = _review_file(review)
-    fingerprint = _linker_fingerprint(inputs, review_file)
+    fingerprint = linker_fingerprint(inputs, review_file)
     result = build_automatic_claims(
         report.text, report_id, lexicon, report.name, reference, basis, review_file
     )

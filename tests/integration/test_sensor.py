@@ -9,6 +9,7 @@ import polars as pl
 from dagster import SkipReason, build_sensor_context
 
 from ingest.contracts import QUARANTINE_SCHEMA
+from orchestration.assets.reports import linker_fingerprint, linker_inputs
 from orchestration.sensors import inbox_sensor
 from warehouse.raw_store import append_rows, file_hash, record_removals
 
@@ -97,3 +98,34 @@ def test_without_a_readable_snapshot_the_cursor_alone_decides_and_says_so(tmp_pa
     again = evaluate(first.cursor)
     assert isinstance(again, SkipReason)
     assert "cursor only: cannot read raw.load_log in" in again.skip_message
+
+
+def test_a_review_file_the_published_claims_were_made_with_requests_no_run(tmp_path, monkeypatch):
+    inbox, home = tmp_path / "inbox", tmp_path / "home"
+    monkeypatch.setenv("GOVMETRICS_INBOX", str(inbox))
+    monkeypatch.setenv("GOVMETRICS_HOME", str(home))
+    reports = inbox / "reports"
+    reports.mkdir(parents=True)
+    text = reports / "r1.txt"
+    text.write_text("截至2024年末，全国60岁及以上老年人口31031万人。", encoding="utf-8")
+    review = reports / "r1.review.csv"
+    review.write_text("section,paragraph,surface,decision\n", encoding="utf-8")
+    snapshot = home / "published" / "govmetrics.duckdb"
+    snapshot.parent.mkdir(parents=True)
+    contract = linker_fingerprint(linker_inputs(), review)
+    with duckdb.connect(str(snapshot)) as con:
+        append_rows(
+            con,
+            "report_automatic_claims",
+            "inbox/reports/r1.txt",
+            file_hash(text),
+            pl.DataFrame(),
+            pl.DataFrame(schema=QUARANTINE_SCHEMA),
+            contract,
+        )
+    skipped = evaluate(None)
+    assert isinstance(skipped, SkipReason), skipped.run_requests[0].tags
+
+    review.write_text("section,paragraph,surface,decision\n一,1,31031万人,reject\n", "utf-8")
+    changed = evaluate(None)
+    assert changed.run_requests[0].tags["govmetrics/inbox"] == "r1.review.csv"

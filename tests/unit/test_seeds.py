@@ -117,3 +117,25 @@ def test_no_rule_list_is_copied_into_code():
                 f"{where}: year {bounds['first_year']}: read seeds/year_bounds.csv instead"
             )
     assert not copies, "\n".join(copies)
+
+
+@pytest.mark.parametrize(
+    ("seed", "text"),
+    [
+        ("year_bounds.csv", "first_year,last_year\n1949,2020\n"),
+        ("qualifiers.csv", None),
+        ("grades.csv", None),
+    ],
+)
+def test_a_changed_rule_seed_changes_the_fingerprint_files_are_loaded_under(
+    seed_copy, monkeypatch, seed, text
+):
+    """Files already loaded are checked again when a rule they were checked under changes."""
+    with monkeypatch.context() as real:
+        real.setattr(seeds, "SEEDS_DIR", SEEDS)
+        before = seeds.rules_fingerprint()
+    if text is None:
+        _append(seed_copy / seed, {"qualifiers.csv": "不止,before,bound,lower"}.get(seed, "x,9,y"))
+    else:
+        (seed_copy / seed).write_text(text)
+    assert seeds.rules_fingerprint() != before
