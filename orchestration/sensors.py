@@ -25,7 +25,7 @@ from ingest.inbox_files import InboxFileRefused, inbox_entries, read_inbox_file
 from orchestration.assets.reports import linker_fingerprint, linker_inputs
 from orchestration.jobs import full_refresh_job
 from warehouse import paths
-from warehouse.raw_store import REMOVED
+from warehouse.raw_store import latest_loads
 
 INBOX_FILES = (("statistics", (".csv", ".xlsx")), ("reports", (".txt", ".review.csv")))
 REVIEW_SUFFIX = ".review.csv"
@@ -69,12 +69,7 @@ def _published_loads() -> PublishedLoads:
         return PublishedLoads(set(), set(), f"no published snapshot at {snapshot} yet")
     try:
         with duckdb.connect(str(snapshot), read_only=True) as con:
-            rows = con.execute(
-                "select file_hash, contract_hash from raw.load_log qualify row_number() over ("
-                " partition by table_name, source_file order by loaded_at desc, load_id desc"
-                ") = 1 and file_hash <> ?",
-                [REMOVED],
-            ).fetchall()
+            rows = [(digest, contract) for _, _, digest, contract in latest_loads(con)]
     except duckdb.Error as error:
         first_line = str(error).strip().splitlines()[0]
         return PublishedLoads(

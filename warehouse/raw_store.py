@@ -190,16 +190,22 @@ def append_rows(
 REMOVED = "removed"  # the file hash of a load that records a file's removal from the inbox
 
 
+def latest_loads(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str]]:
+    """(table, file, file hash, contract hash) of the latest load of every file that is
+    content, not a removal, sorted; reads only, so a read-only snapshot will do."""
+    return con.execute(
+        "select table_name, source_file, file_hash, contract_hash from raw.load_log"
+        " qualify row_number() over (partition by table_name, source_file"
+        " order by loaded_at desc, load_id desc) = 1 and file_hash <> ?"
+        " order by table_name, source_file",
+        [REMOVED],
+    ).fetchall()
+
+
 def present_files(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     """Files whose latest load into `table` is content, not a removal."""
     ensure_raw_schema(con)
-    rows = con.execute(
-        "select source_file from raw.load_log where table_name = ?"
-        " qualify row_number() over (partition by source_file"
-        " order by loaded_at desc, load_id desc) = 1 and file_hash <> ?",
-        [table, REMOVED],
-    ).fetchall()
-    return {name for (name,) in rows}
+    return {name for loaded, name, _, _ in latest_loads(con) if loaded == table}
 
 
 def record_removals(con: duckdb.DuckDBPyConnection, table: str, names: set[str]) -> None:

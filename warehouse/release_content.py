@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import paths
-from warehouse.raw_store import REMOVED
+from warehouse.raw_store import latest_loads
 from warehouse.snapshot_check import file_sha256
 
 # The code whose change can change a release: the packages' source files (Python, templates,
@@ -51,11 +51,7 @@ def code_version() -> str:
 
 def input_files(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
     """(raw table, file, SHA-256) of the latest load of every file the build read."""
-    rows = con.execute(
-        "select table_name, source_file, max_by(file_hash, load_id) from raw.load_log"
-        " group by table_name, source_file order by table_name, source_file"
-    ).fetchall()
-    return [row for row in rows if row[2] != REMOVED]
+    return [(table, name, digest) for table, name, digest, _ in latest_loads(con)]
 
 
 def content_hash(code: str, inputs: list[tuple[str, str, str]], outputs: dict[str, str]) -> str:
