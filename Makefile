@@ -71,8 +71,10 @@ eval-linking: setup
 	test -f $(GOVMETRICS_HOME)/published/govmetrics.duckdb || $(BIN)/govmetrics build
 	$(BIN)/python -m tests.linking_eval
 
+# Sizes: `make bench` (default data, then panels of 1M, 10M and 100M observations),
+# `make bench BENCH_ARGS=--quick` (default data and 1M), or BENCH_ARGS="--sizes 10k,1M".
 bench: setup
-	$(BIN)/python -m tests.benchmarks
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # Re-pins every dependency; commit the new requirements.lock.
 lock: $(VENV)/.installed

@@ -62,13 +62,29 @@ def quarantine_frame(rejections: list[Rejection]) -> pl.DataFrame:
     )
 
 
+def _checked_header(
+    path: Path, reader: csv.DictReader, required_columns: tuple[str, ...]
+) -> list[str]:
+    fieldnames = list(reader.fieldnames or [])
+    missing = [c for c in required_columns if c not in fieldnames]
+    if missing:
+        raise ValueError(f"{path}: line 1: missing column(s) {', '.join(missing)}")
+    return fieldnames
+
+
+def read_csv_header(path: Path, required_columns: tuple[str, ...]) -> tuple[list[str], int]:
+    """The header of a UTF-8 CSV and the physical line it ends on, checked as `read_csv_rows`
+    checks it."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return _checked_header(path, reader, required_columns), reader.line_num
+
+
 def read_csv_rows(path: Path, required_columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]:
     """Yield (line number, row) for a UTF-8 CSV; a missing header column is a file-level error."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
-        missing = [c for c in required_columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValueError(f"{path}: line 1: missing column(s) {', '.join(missing)}")
+        _checked_header(path, reader, required_columns)
         for row in reader:
             yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import os
 import socket
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from warehouse import paths, writer_lock
+from warehouse.release_content import build_fingerprint, build_record_path
+from warehouse.snapshot_check import SnapshotTampered, check_snapshot, read_sidecar
 
 if TYPE_CHECKING:
     from dagster import LoggerDefinition
@@ -194,18 +197,98 @@ def _progress_logger(on_step_start: Callable[[str], None]) -> LoggerDefinition:
     return LoggerDefinition(init, description="announces each step as it starts")
 
 
+@dataclass(frozen=True)
+class NothingChanged:
+    """A build skipped: everything it reads is as when the published snapshot was built."""
+
+    release: str  # the release of the published snapshot
+
+    def line(self) -> str:
+        return (
+            f"nothing changed since the published build (release {self.release}): "
+            "nothing to do (use --force to rebuild)"
+        )
+
+
+def unchanged_release(fingerprint: str) -> str | None:
+    """The release of the published snapshot when it was built from exactly `fingerprint`
+    (its build record says so) and is intact: the snapshot passes the readers' check and its
+    release folder is there. None when anything differs or cannot be read."""
+    published = paths.published_db()
+    try:
+        record = json.loads(build_record_path(published).read_text(encoding="utf-8"))
+        accepted = read_sidecar(published)
+        if record["fingerprint"] != fingerprint or accepted is None or len(accepted) != 1:
+            return None
+        (served,) = accepted
+        if (served.sha256, served.version) != (record["snapshot_sha256"], record["version"]):
+            return None
+        if record["build_db"] != _build_db_state():
+            return None
+        if check_snapshot(published) is not None:
+            return None
+    except (OSError, ValueError, KeyError, TypeError, SnapshotTampered):
+        return None
+    release = paths.releases_dir() / served.version
+    if not all((release / name).is_file() for name in ("SHA256SUMS", "datapackage.json")):
+        return None
+    return served.version
+
+
+def _build_db_state() -> list[int]:
+    """Size and mtime of the build database: when it changed after the build (by hand, by
+    `make dev`), the next build runs."""
+    status = paths.build_db().stat()
+    return [status.st_size, status.st_mtime_ns]
+
+
+def record_build(fingerprint: str) -> None:
+    """Record, beside the snapshot just published, the fingerprint of what it was built from
+    (temp file + rename)."""
+    published = paths.published_db()
+    accepted = read_sidecar(published)
+    if accepted is None or len(accepted) != 1:
+        return  # no one snapshot to tie the record to: the next build runs
+    (served,) = accepted
+    record = {
+        "fingerprint": fingerprint,
+        "snapshot_sha256": served.sha256,
+        "version": served.version,
+        "build_db": _build_db_state(),
+    }
+    target = build_record_path(published)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(record, indent=2), encoding="utf-8")
+    os.replace(temporary, target)
+
+
 def build_and_publish(
-    lock_timeout: float | None = None, on_step_start: Callable[[str], None] | None = None
-) -> BuildResult:
+    lock_timeout: float | None = None,
+    on_step_start: Callable[[str], None] | None = None,
+    *,
+    skip_unchanged: bool = False,
+) -> BuildResult | NothingChanged:
     """Run the full-refresh job; publish the snapshot when every step succeeded.
 
     The writer lock is taken first, so that a wait for another build is announced on the
     terminal; raises writer_lock.WriterLockTimeout when it is not free within `lock_timeout`
     seconds (default: GOVMETRICS_LOCK_TIMEOUT, else 600). `on_step_start` is called with each
     step's key as the step starts. The run's own output goes to `<home>/logs/build-*.log`.
+    With `skip_unchanged`, nothing is run when the published snapshot was built from the same
+    code, inputs and settings (`unchanged_release`). A successful build records its fingerprint
+    beside the snapshot; the record is removed before anything runs, so a build that fails or
+    is killed leaves none.
     """
     with writer_lock.writer_lock(lock_timeout, command="govmetrics build"):
-        return _build_and_publish(on_step_start)
+        fingerprint = build_fingerprint()
+        if skip_unchanged and (release := unchanged_release(fingerprint)) is not None:
+            return NothingChanged(release)
+        build_record_path(paths.published_db()).unlink(missing_ok=True)
+        result = _build_and_publish(on_step_start)
+        # An input edited while the build ran may or may not be in the snapshot: no record then.
+        if result.success and build_fingerprint() == fingerprint:
+            record_build(fingerprint)
+        return result
 
 
 def _build_and_publish(on_step_start: Callable[[str], None] | None) -> BuildResult:

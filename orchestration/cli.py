@@ -38,7 +38,7 @@ def _build_lines(result: BuildResult) -> list[str]:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from orchestration.build import build_and_publish
+    from orchestration.build import NothingChanged, build_and_publish
     from warehouse.writer_lock import WriterLockTimeout, lock_timeout
 
     try:
@@ -47,10 +47,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"govmetrics build: {err}", file=sys.stderr)
         return 2
     try:
-        result = build_and_publish(timeout, on_step_start=_step_announcer(sys.stdout))
+        result = build_and_publish(
+            timeout, on_step_start=_step_announcer(sys.stdout), skip_unchanged=not args.force
+        )
     except WriterLockTimeout as err:
         print(f"govmetrics build: {err}", file=sys.stderr)
         return 3
+    if isinstance(result, NothingChanged):
+        print(result.line())
+        return 0
     print("\n".join(_build_lines(result)))
     return 0 if result.success else 1
 
@@ -476,6 +481,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how long to wait for another build's writer lock before giving up "
         "(default: GOVMETRICS_LOCK_TIMEOUT, else 600)",
+    )
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="build even when nothing changed since the published build",
     )
     build.set_defaults(handler=_cmd_build)
 

@@ -37,5 +37,7 @@ class WarehouseResource(ConfigurableResource):
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         db_path = paths.build_db()
         db_path.parent.mkdir(parents=True, exist_ok=True)
-        with duckdb.connect(str(db_path)) as con:
+        with duckdb.connect(
+            str(db_path), config={"memory_limit": paths.duckdb_memory_limit()}
+        ) as con:
             yield con

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import codecs
 import json
-import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,8 +28,9 @@ import duckdb
 from warehouse.release_changes import CHANGE_COLUMNS, changes_query
 from warehouse.release_content import code_version, content_hash, input_files
 from warehouse.snapshot_check import file_sha256
+from warehouse.spreadsheet_safety import identifier, spreadsheet_safe_sql
 from warehouse.table_docs import Doc, column_docs, table_doc
-from warehouse.workbook import MAX_ROWS, Sheet, write_workbook
+from warehouse.workbook import Sheet, write_workbook
 
 WORKBOOK = "govmetrics.xlsx"
 CHANGES = "changes.csv"
@@ -57,36 +57,10 @@ _TABLE_SCHEMA_TYPES = {
     "BOOLEAN": "boolean",
 }
 _FETCH_ROWS = 10_000
-
-
-# A cell starting with one of these is read as a formula; `-` too, unless the cell is a number.
-FORMULA_START = r"^[=+@\t\r]"
-PLAIN_NEGATIVE_NUMBER = r"^-(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
-_FORMULA_START = re.compile(FORMULA_START)
-_PLAIN_NEGATIVE_NUMBER = re.compile(PLAIN_NEGATIVE_NUMBER)
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A text cell as written to CSV: quoted with `'` when a spreadsheet would evaluate it."""
-    if _FORMULA_START.match(value) or (
-        value.startswith("-") and not _PLAIN_NEGATIVE_NUMBER.match(value)
-    ):
-        return "'" + value
-    return value
-
-
-def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def spreadsheet_safe_sql(column: str) -> str:
-    """The same rule as a DuckDB expression over a text column (the name is quoted here)."""
-    name = _identifier(column)
-    dangerous = (
-        f"regexp_matches({name}, '{FORMULA_START}') or (starts_with({name}, '-')"
-        f" and not regexp_matches({name}, '{PLAIN_NEGATIVE_NUMBER}'))"
-    )
-    return f"case when {dangerous} then chr(39) || {name} else {name} end as {name}"
+# A mart with more rows than this has no sheet in the workbook (its dictionary row says where it
+# is): the workbook is for a look in a spreadsheet, and openpyxl writes about 2,000 rows a
+# second (a million-row sheet took over eight minutes).
+WORKBOOK_MAX_ROWS = 10_000
 
 
 @dataclass(frozen=True)
@@ -101,8 +75,8 @@ class Dataset:
 
     def sorted_select(self, columns: str = "*") -> str:
         """`select <columns> from the mart`, ordered by every column left to right."""
-        order = ", ".join(f"t.{_identifier(name)}" for name, _ in self.columns)
-        return f"select {columns} from marts.{_identifier(self.name)} as t order by {order}"
+        order = ", ".join(f"t.{identifier(name)}" for name, _ in self.columns)
+        return f"select {columns} from marts.{identifier(self.name)} as t order by {order}"
 
 
 def _datasets(con: duckdb.DuckDBPyConnection) -> list[Dataset]:
@@ -120,7 +94,7 @@ def _datasets(con: duckdb.DuckDBPyConnection) -> list[Dataset]:
             " where table_schema = 'marts' and table_name = ? order by ordinal_position",
             [mart],
         ).fetchall()
-        (rows,) = con.execute(f"select count(*) from marts.{_identifier(mart)}").fetchone()
+        (rows,) = con.execute(f"select count(*) from marts.{identifier(mart)}").fetchone()
         datasets.append(
             Dataset(
                 mart, columns, rows, table_doc(con, "marts", mart), column_docs(con, "marts", mart)
@@ -142,19 +116,26 @@ def _copy_csv(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:
 
 
 def _safe_columns(columns: list[tuple[str, str]]) -> str:
+    """The CSV's columns: text made spreadsheet-safe, the rest in the mart's own type."""
     return ", ".join(
-        spreadsheet_safe_sql(name) if kind == "VARCHAR" else f"t.{_identifier(name)}"
+        spreadsheet_safe_sql(name)
+        if kind == "VARCHAR"
+        else f"cast(t.{identifier(name)} as {kind}) as {identifier(name)}"
         for name, kind in columns
     )
 
 
 def _export_data(con: duckdb.DuckDBPyConnection, data_dir: Path, dataset: Dataset) -> None:
-    """data/<mart>.csv (text cells spreadsheet-safe) and data/<mart>.parquet, both sorted."""
+    """data/<mart>.parquet sorted by every column, then data/<mart>.csv (text cells
+    spreadsheet-safe) read back from it in its order: the mart is sorted once, not twice."""
+    parquet = str(data_dir / f"{dataset.name}.parquet").replace("'", "''")
+    con.execute(f"copy ({dataset.sorted_select()}) to '{parquet}' (format parquet)")
+    columns = _safe_columns(dataset.columns)
     _copy_csv(
-        con, dataset.sorted_select(_safe_columns(dataset.columns)), data_dir / f"{dataset.name}.csv"
+        con,
+        f"select {columns} from read_parquet('{parquet}') as t",
+        data_dir / f"{dataset.name}.csv",
     )
-    quoted = str(data_dir / f"{dataset.name}.parquet").replace("'", "''")
-    con.execute(f"copy ({dataset.sorted_select()}) to '{quoted}' (format parquet)")
 
 
 def _rows(con: duckdb.DuckDBPyConnection, query: str) -> Iterator[tuple]:
@@ -188,9 +169,12 @@ def _dictionary_rows(
     datasets: list[Dataset], units: dict[str, str], sheets: dict[str, str]
 ) -> Iterator[tuple]:
     for dataset in datasets:
-        fits = dataset.rows < MAX_ROWS
+        fits = dataset.rows <= WORKBOOK_MAX_ROWS
         rows = (
-            dataset.rows if fits else f"{dataset.rows} (too many for a sheet: use CSV or Parquet)"
+            dataset.rows
+            if fits
+            else f"{dataset.rows} (over {WORKBOOK_MAX_ROWS:,} rows, so no sheet: use "
+            f"data/{dataset.name}.csv or .parquet)"
         )
         sheet = sheets[dataset.name] if fits else None
         doc = dataset.doc
@@ -235,7 +219,7 @@ def write_workbook_release(
     data_sheets = [
         Sheet(sheets[d.name], [name for name, _ in d.columns], _rows(con, d.sorted_select()))
         for d in datasets
-        if d.rows < MAX_ROWS
+        if d.rows <= WORKBOOK_MAX_ROWS
     ]
     target = release_dir / WORKBOOK
     write_workbook(target, [dictionary, *data_sheets])
@@ -345,6 +329,7 @@ class ReleaseData:
     units: dict[str, str]
     content_hash: str
     code_version: str
+    outputs: dict[str, str]  # SHA-256 of each file written, by its path in the release
 
 
 def export_data(con: duckdb.DuckDBPyConnection, release_dir: Path) -> ReleaseData:
@@ -362,7 +347,9 @@ def export_data(con: duckdb.DuckDBPyConnection, release_dir: Path) -> ReleaseDat
         if file.is_file()
     }
     code = code_version()
-    return ReleaseData(datasets, units, content_hash(code, input_files(con), outputs), code)
+    return ReleaseData(
+        datasets, units, content_hash(code, input_files(con), outputs), code, outputs
+    )
 
 
 def _checks(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -439,12 +426,14 @@ def write_datapackage(
     return package
 
 
-def write_checksums(release_dir: Path) -> Path:
-    """SHA256SUMS for every file of the release, in `sha256sum -c` format."""
+def write_checksums(release_dir: Path, known: dict[str, str]) -> Path:
+    """SHA256SUMS for every file of the release, in `sha256sum -c` format; `known` holds the
+    checksums of files already hashed (by path in the release), which are not read again."""
     target = release_dir / "SHA256SUMS"
     files = sorted(p for p in release_dir.rglob("*") if p.is_file() and p != target)
-    target.write_text(
-        "".join(f"{file_sha256(p)}  {p.relative_to(release_dir).as_posix()}\n" for p in files),
-        encoding="utf-8",
-    )
+    lines = []
+    for file in files:
+        name = file.relative_to(release_dir).as_posix()
+        lines.append(f"{known.get(name) or file_sha256(file)}  {name}\n")
+    target.write_text("".join(lines), encoding="utf-8")
     return target

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -63,3 +64,18 @@ def inbox_name(path: Path) -> str:
     repository if inside), never where a link leads, so that two entries never share a name."""
     absolute = Path(os.path.abspath(path))
     return str(absolute.relative_to(REPO_ROOT)) if absolute.is_relative_to(REPO_ROOT) else str(path)
+
+
+DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
+
+
+def duckdb_memory_limit() -> str:
+    """How much memory DuckDB may use in a build (GOVMETRICS_DUCKDB_MEMORY_LIMIT, default 2GB);
+    beyond it DuckDB spills to a temporary folder beside the build database. dbt's connection
+    reads the same variable (dbt_project/profiles.yml)."""
+    limit = os.environ.get("GOVMETRICS_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT).strip()
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(B|[KMGT]i?B)", limit, flags=re.IGNORECASE):
+        raise ValueError(
+            f"GOVMETRICS_DUCKDB_MEMORY_LIMIT={limit!r}: give a size such as 2GB or 1500MB"
+        )
+    return limit

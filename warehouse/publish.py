@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import paths
 from warehouse.exports import (
     content_id,
     export_data,
@@ -33,6 +34,7 @@ from warehouse.exports import (
     write_checksums,
     write_datapackage,
 )
+from warehouse.release_content import build_record_path
 from warehouse.snapshot_check import (
     Fingerprint,
     SnapshotTampered,
@@ -90,7 +92,8 @@ def _write_release(snapshot: Path, releases_dir: Path, version: str) -> tuple[di
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        with duckdb.connect(str(snapshot), read_only=True) as con:
+        limit = {"memory_limit": paths.duckdb_memory_limit()}
+        with duckdb.connect(str(snapshot), read_only=True, config=limit) as con:
             data = export_data(con, staging)
             if latest is not None and latest.get("content_hash") == data.content_hash:
                 return latest, False
@@ -105,7 +108,7 @@ def _write_release(snapshot: Path, releases_dir: Path, version: str) -> tuple[di
                 )
             write_datapackage(con, staging, data, previous, changes)
         write_catalog_page(staging, snapshot)
-        write_checksums(staging)
+        write_checksums(staging, data.outputs)
         for file in staging.rglob("*"):
             if file.is_file():
                 os.chmod(file, 0o444)
@@ -169,6 +172,7 @@ def _tidy_published(published_db: Path) -> list[str]:
     temporary = re.compile(
         rf"\.{re.escape(published_db.name)}\.[0-9a-f]{{32}}\.tmp"
         rf"|\.{re.escape(sidecar_path(published_db).name)}\.\d+\.tmp"
+        rf"|\.{re.escape(build_record_path(published_db).name)}\.\d+\.tmp"
     )
     if published_db.parent.is_dir():
         for leftover in sorted(published_db.parent.iterdir()):
@@ -261,8 +265,10 @@ def publish_snapshot(build_db: Path, published_db: Path, releases_dir: Path) -> 
     content hash, rows per dataset, check status, changes) with `new_release`."""
     if not build_db.exists():
         raise FileNotFoundError(f"no build database at {build_db}: run `govmetrics build`")
+    # The build record describes the snapshot in place; whatever happens now, it no longer will.
+    build_record_path(published_db).unlink(missing_ok=True)
     tidy_interrupted_publishes(published_db, releases_dir)
-    with duckdb.connect(str(build_db)) as con:
+    with duckdb.connect(str(build_db), config={"memory_limit": paths.duckdb_memory_limit()}) as con:
         con.execute("checkpoint")
     published_db.parent.mkdir(parents=True, exist_ok=True)
     releases_dir.mkdir(parents=True, exist_ok=True)

@@ -46,7 +46,9 @@ class LoadOutcome:
 
 
 def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The SHA-256 of a file, read in chunks: a file of gigabytes is never held in memory."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -138,7 +140,8 @@ def append_rows(
     quarantine: pl.DataFrame,
     contract_hash: str,
 ) -> LoadOutcome:
-    """`append_load` for content that is not a file (standard input): its hash is given."""
+    """`append_load` with the content's hash given: for standard input, or a file hashed
+    before it was parsed (so that a file loaded before is not parsed again)."""
     ensure_raw_schema(con)
     if already_loaded(con, table, source_name, source_hash, contract_hash):
         return LoadOutcome(source_name, skipped=True, rows_loaded=0, rows_quarantined=0)

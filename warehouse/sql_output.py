@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from warehouse.exports import spreadsheet_safe
 from warehouse.formatting import to_csv
 from warehouse.query import QueryResult, Sandbox
-from warehouse.workbook import Sheet, atomic_target, write_workbook
+from warehouse.spreadsheet_safety import spreadsheet_safe
 
 OUTPUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
 
@@ -43,6 +42,9 @@ def safe_for_spreadsheets(result: QueryResult) -> QueryResult:
 
 def write_result(box: Sandbox, sql: str, target: Path) -> int:
     """Run `sql` in the sandbox and write its result to `target`; returns the rows written."""
+    # openpyxl alone takes longer to import than a query takes: loaded only to write a file.
+    from warehouse.workbook import Sheet, atomic_target, write_workbook
+
     suffix = check_output(target)
     if suffix == ".parquet":
         import pyarrow.parquet as pq

@@ -109,7 +109,10 @@ def govmetrics_dbt_models(
 ):
     # `warehouse` is asked for so that this step, too, runs under the writer lock.
     target = _build_target(context.run.run_id)
-    yield from dbt.cli(["build"], context=context, target_path=target).stream()
+    # dbt unit tests check the SQL, not the data: `make test` runs them
+    # (tests/integration/test_dbt_unit_tests.py), so that a build does not pay for them.
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    yield from dbt.cli(args, context=context, target_path=target).stream()
 
 
 def _build_manifest(context: AssetExecutionContext) -> Path:

@@ -36,9 +36,12 @@ from orchestration.resources import WarehouseResource
 from warehouse import paths
 from warehouse.raw_store import (
     LoadOutcome,
+    already_loaded,
     append_load,
     append_rows,
+    ensure_raw_schema,
     ensure_raw_table,
+    file_hash,
     present_files,
     record_removals,
 )
@@ -68,21 +71,28 @@ def _reference_codes() -> ReferenceCodes:
 )
 def official_observations(context: AssetExecutionContext, warehouse: WarehouseResource):
     codes = _reference_codes()
+    fingerprint = codes.fingerprint()
     outcomes = []
     with warehouse.connect() as con:
+        ensure_raw_schema(con)
         for path in sorted(OBSERVATIONS_DIR.glob("*.csv")):
             name = paths.display_path(path)
+            digest = file_hash(path)
+            # A file loaded before under the same codes is not parsed again.
+            if already_loaded(con, "official_observations", name, digest, fingerprint):
+                outcomes.append(LoadOutcome(name, skipped=True, rows_loaded=0, rows_quarantined=0))
+                continue
             parsed = read_observation_file(path, codes, name)
             log_rejections(context, parsed)
             outcomes.append(
-                append_load(
+                append_rows(
                     con,
                     "official_observations",
-                    path,
                     name,
+                    digest,
                     parsed.valid,
                     parsed.quarantine,
-                    codes.fingerprint(),
+                    fingerprint,
                 )
             )
         # A transcription file deleted from the repository leaves staging too.

@@ -227,7 +227,7 @@ def test_a_served_release_written_by_older_code_is_added_and_the_next_publish_re
     os.chmod(package_file, 0o644)
     package_file.write_text(json.dumps(package), encoding="utf-8")
     os.chmod(folder / "SHA256SUMS", 0o644)
-    write_checksums(folder)
+    write_checksums(folder, {})
     snapshot = published(home_copy)
     write_sidecar(snapshot, [fingerprint(snapshot, folder.name)])
     (line,) = tidy(home_copy)

@@ -9,8 +9,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from warehouse.exports import spreadsheet_safe, spreadsheet_safe_sql
 from warehouse.publish import list_releases, publish_snapshot
+from warehouse.spreadsheet_safety import spreadsheet_safe, spreadsheet_safe_sql
 
 DANGEROUS = [
     "=1+1",

@@ -5,10 +5,12 @@ import itertools
 import time
 from decimal import Decimal
 
+import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from warehouse import workbook
+from warehouse import exports, workbook
+from warehouse.table_docs import Doc
 from warehouse.workbook import MAX_ROWS, Sheet, write_workbook
 
 
@@ -105,3 +107,23 @@ def test_a_stream_over_excels_row_limit_raises_and_leaves_the_file_as_it_was(tmp
         write_workbook(target, [Sheet("big", [], rows)])
     assert target.read_bytes() == b"the previous workbook"
     assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
+
+
+def test_a_mart_over_the_workbook_limit_has_no_sheet_and_the_dictionary_says_where_it_is(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(exports, "WORKBOOK_MAX_ROWS", 3)
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute("create table marts.small as select range as n from range(3)")
+    con.execute("create table marts.large as select range as n from range(4)")
+    datasets = [
+        exports.Dataset(name, [("n", "BIGINT")], rows, Doc(None, None, None), {})
+        for name, rows in (("large", 4), ("small", 3))
+    ]
+    target = exports.write_workbook_release(con, tmp_path, datasets, {})
+    book = load_workbook(target)
+    assert book.sheetnames == ["dictionary", "small"]
+    dictionary = list(book["dictionary"].iter_rows(values_only=True))
+    large = next(row for row in dictionary if row[0] == "large" and row[1] is None)
+    assert "no sheet" in large[6] and "data/large.csv" in large[6] and large[8] is None

@@ -64,7 +64,7 @@ def _validate(gx, context, view: str, frame, expectations: list[Expectation]) ->
         gx.Checkpoint(
             name=view,
             validation_definitions=[definition],
-            actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
+            actions=[],  # Data Docs are built once, after every view (run_suites)
             result_format={"result_format": "COMPLETE"},
         )
     )
@@ -112,6 +112,7 @@ def run_suites(con: duckdb.DuckDBPyConnection, run_id: str, docs_dir: Path) -> p
         for view, expectations in views.items():
             frame = con.execute(f"select * from dq.{view} limit {ROW_LIMIT}").df()
             records += _validate(gx, context, view, frame, expectations)
+        context.build_data_docs()
         site = Path(project) / "gx" / "uncommitted" / "data_docs" / "local_site"
         shutil.rmtree(docs_dir, ignore_errors=True)
         shutil.copytree(site, docs_dir)
