@@ -518,13 +518,11 @@ def _charts(con: duckdb.DuckDBPyConnection, db_path: Path) -> list[Chart]:
     return [Chart(**specification) for specification in specifications]
 
 
-def _changes(release_dir: Path, previous: str | None) -> dict | None:
-    """Counts per kind of change and the first CHANGES_SHOWN rows of changes.csv (None without
-    the file)."""
-    file = release_dir / "changes.csv"
-    if not file.exists():
-        return None
-    # Read by DuckDB: a release of a large panel lists millions of changes.
+def _read_changes(file: Path) -> tuple[Counter, list[dict[str, str]]]:
+    """Counts per kind of change, and the first CHANGES_SHOWN rows in file order; read by DuckDB,
+    as a release of a large panel lists millions of changes. An empty file lists none."""
+    if file.stat().st_size == 0:
+        return Counter(), []
     quoted = str(file).replace("'", "''")
     # The dialect is given, not sniffed: on a 10-million-row file DuckDB's sniffer once took
     # the file for a single line and the release failed.
@@ -542,6 +540,16 @@ def _changes(release_dir: Path, previous: str | None) -> dict | None:
             {name: value or "" for name, value in zip(names, row, strict=True)}
             for row in cursor.fetchall()
         ]
+    return counts, changes
+
+
+def _changes(release_dir: Path, previous: str | None) -> dict | None:
+    """Counts per kind of change and the first CHANGES_SHOWN rows of changes.csv (None without
+    the file)."""
+    file = release_dir / "changes.csv"
+    if not file.exists():
+        return None
+    counts, changes = _read_changes(file)
     shown = [
         [
             row["change"],

@@ -57,3 +57,10 @@ def test_cells_made_spreadsheet_safe_do_not_confuse_the_reader(tmp_path: Path) -
     summary = _changes(tmp_path, None)
     assert summary is not None and summary["total"] == 30_000
     assert "'+2.93个百分点" in str(summary) and 'a "quoted", comma' in str(summary)
+
+
+def test_an_empty_file_lists_no_change(tmp_path: Path) -> None:
+    (tmp_path / "changes.csv").touch()
+    summary = _changes(tmp_path, "20260101T000000000000Z")
+    assert summary is not None and summary["total"] == 0
+    assert summary["against"] == "release 20260101T000000000000Z"
