@@ -189,7 +189,11 @@ def _watchdog(
         if done.is_set():
             return
         fired["sigint" if ready else "timeout"] = True
-        con.interrupt()
+        # An interrupt that comes before DuckDB starts executing is lost (a Ctrl-C soon after
+        # start): interrupt again until the query has ended.
+        while not done.is_set():
+            con.interrupt()
+            done.wait(0.1)
 
     watcher = threading.Thread(target=watch, name="govmetrics-sql-watchdog", daemon=True)
     watcher.start()
