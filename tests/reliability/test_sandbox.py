@@ -117,11 +117,14 @@ def test_the_cli_stops_a_cross_join_with_one_line(home, args, env):
 
 @pytest.mark.slow
 def test_ctrl_c_stops_a_running_query_with_one_line(home):
+    # A test run started in the background (`cmd &` in a script) ignores SIGINT, and a child
+    # inherits that: give the child Ctrl-C back, as a terminal would.
     process = subprocess.Popen(
         [GOVMETRICS, "sql", CROSS_JOIN, "--timeout", "600"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         # DuckDB's worker threads exist once the query runs (main + watchdog + workers).
