@@ -1,4 +1,4 @@
-# govmetrics: `make run` builds and publishes the warehouse; `make lint` runs ruff and sqlfluff; `make test-unit` runs the tests that need no build (pytest -m "not integration and not slow", under a minute); `make test` lints and runs every test.
+# govmetrics: `make run` builds and publishes the warehouse; `make lint` runs ruff and sqlfluff; `make test-unit` runs the tests that need no build (pytest -m "not integration and not slow and not spark", under a minute); `make test` lints and runs every test but the Spark ones; `make test-spark` builds on Apache Spark and DuckDB and compares them.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +10,7 @@ DBT_DIR := dbt_project
 MANIFEST := $(DBT_DIR)/target/manifest.json
 DBT_SOURCES := $(shell find $(DBT_DIR)/models $(DBT_DIR)/macros $(DBT_DIR)/seeds $(DBT_DIR)/tests -type f 2>/dev/null) $(DBT_DIR)/dbt_project.yml $(DBT_DIR)/profiles.yml
 
-.PHONY: setup run test test-unit lint format dev eval eval-linking bench lock clean
+.PHONY: setup run test test-spark test-unit lint format dev eval eval-linking bench lock clean
 
 setup: $(VENV)/.installed $(MANIFEST)
 
@@ -40,9 +40,15 @@ run: setup
 test: lint
 	$(BIN)/pytest
 
+# The dbt project built on Apache Spark (pyspark in local mode; needs Java 17 or newer) and on
+# DuckDB, from the default data and from the 1M-observation bench panel: every table of every
+# layer must match (tests/spark). Four whole builds.
+test-spark: setup
+	$(BIN)/pytest -m spark tests/spark
+
 # Tests marked `integration` (they need a full build) or `slow` are left out.
 test-unit: setup
-	$(BIN)/pytest -m "not integration and not slow"
+	$(BIN)/pytest -m "not integration and not slow and not spark"
 
 # sqlfluff's dbt templater (.sqlfluff) opens a dbt connection: it gets an empty DuckDB file of its
 # own, never the build database, which a running build holds locked.

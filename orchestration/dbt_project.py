@@ -21,7 +21,7 @@ govmetrics_dbt = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=path
 # What `dbt parse` reads: the project's folders and files, and the dbt it runs.
 DBT_SOURCE_FOLDERS = ("models", "macros", "seeds", "tests", "snapshots", "analyses")
 DBT_SOURCE_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml")
-DBT_PACKAGES = ("dbt-core", "dbt-duckdb", "dagster-dbt")
+DBT_PACKAGES = ("dbt-core", "dbt-duckdb", "dbt-spark", "dagster-dbt")
 # Beside manifest.json: the hash of the sources it was parsed from, and its own SHA-256.
 SOURCES_STAMP = govmetrics_dbt.manifest_path.with_name("manifest.sources.json")
 

@@ -16,6 +16,7 @@ from orchestration.dbt_project import DBT_EXECUTABLE, govmetrics_dbt
 from orchestration.jobs import full_refresh_job, weekly_full_refresh
 from orchestration.resources import WarehouseResource
 from orchestration.sensors import inbox_sensor
+from warehouse import paths
 
 defs = Definitions(
     assets=[
@@ -34,7 +35,10 @@ defs = Definitions(
     sensors=[inbox_sensor],
     resources={
         "warehouse": WarehouseResource(),
-        "dbt": DbtCliResource(project_dir=govmetrics_dbt, dbt_executable=str(DBT_EXECUTABLE)),
+        # The dbt target is the engine: GOVMETRICS_ENGINE, or the resource's `target` setting.
+        "dbt": DbtCliResource(
+            project_dir=govmetrics_dbt, dbt_executable=str(DBT_EXECUTABLE), target=paths.engine()
+        ),
     },
     # One process runs every step in turn: DuckDB admits one writer per file.
     executor=in_process_executor,

@@ -79,3 +79,23 @@ def duckdb_memory_limit() -> str:
             f"GOVMETRICS_DUCKDB_MEMORY_LIMIT={limit!r}: give a size such as 2GB or 1500MB"
         )
     return limit
+
+
+ENGINES = ("duckdb", "spark")
+
+
+def engine() -> str:
+    """The engine dbt builds the models on (GOVMETRICS_ENGINE, default duckdb): `duckdb` builds
+    in the build database; `spark` builds with Apache Spark (dbt-spark, the profile's `spark`
+    target) and the build database then takes Spark's tables (warehouse/spark_handoff.py)."""
+    name = os.environ.get("GOVMETRICS_ENGINE", "duckdb").strip().lower() or "duckdb"
+    if name not in ENGINES:
+        raise ValueError(f"GOVMETRICS_ENGINE={name!r}: give one of {', '.join(ENGINES)}")
+    return name
+
+
+def spark_dir() -> Path:
+    """Spark's side of a build: `raw/` (the raw tables as Parquet, one folder each, what Spark
+    reads), `warehouse/` (the tables Spark builds, as Parquet) and `metastore_db/` (its catalog).
+    dbt's `spark` target (dbt_project/profiles.yml) names the same folders."""
+    return home() / "build" / "spark"

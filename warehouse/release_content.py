@@ -28,9 +28,9 @@ PROJECT_FILES = ("pyproject.toml", "requirements.lock", "dbt_project/dbt_project
 # What builds write under GOVMETRICS_HOME, which is the `warehouse` package by default.
 HOME_OUTPUTS = ("build", "published", "releases", "dq", "logs", "dagster")
 # What else a build reads besides the code: dbt's connection profile (threads), and the settings
-# that change what a build loads or keeps (the query settings change no build).
+# that change what a build loads, keeps or builds on (the query settings change no build).
 BUILD_FILES = ("dbt_project/profiles.yml",)
-BUILD_SETTINGS = ("GOVMETRICS_INBOX_MAX_MB", "GOVMETRICS_RELEASES_KEPT")
+BUILD_SETTINGS = ("GOVMETRICS_INBOX_MAX_MB", "GOVMETRICS_RELEASES_KEPT", "GOVMETRICS_ENGINE")
 BUILD_RECORD_SUFFIX = ".build.json"
 
 

@@ -1,4 +1,5 @@
-{#- Distinct values joined into one sorted, separated string. Dialects differ, so dispatch. -#}
+{#- Distinct values joined into one sorted, separated string. Dialects differ, so dispatch.
+    Nulls are skipped; a group with no value gives null on both engines. -#}
 {% macro sorted_string_agg(column, separator) -%}
     {{ return(adapter.dispatch('sorted_string_agg', 'govmetrics')(column, separator)) }}
 {%- endmacro %}
@@ -8,10 +9,13 @@
 {%- endmacro %}
 
 {% macro spark__sorted_string_agg(column, separator) -%}
-    array_join(array_sort(collect_set({{ column }})), '{{ separator }}')
+    case when count({{ column }}) > 0
+        then array_join(array_sort(collect_set({{ column }})), '{{ separator }}')
+    end
 {%- endmacro %}
 
-{#- Every value (duplicates kept) joined in the order of `order_by`. -#}
+{#- Every value (duplicates kept) joined in the order of `order_by`. The key must be non-null
+    and unique within a group: the engines order null and tied keys differently. -#}
 {% macro ordered_string_agg(column, separator, order_by) -%}
     {{ return(adapter.dispatch('ordered_string_agg', 'govmetrics')(column, separator, order_by)) }}
 {%- endmacro %}
@@ -20,9 +24,15 @@
     string_agg({{ column }}, '{{ separator }}' order by {{ order_by }})
 {%- endmacro %}
 
+{#- Spark has no ordered aggregate: collect (key, value) pairs, sort them by key, keep values. -#}
 {% macro spark__ordered_string_agg(column, separator, order_by) -%}
-    array_join(
-        transform(array_sort(collect_list(struct({{ order_by }}, {{ column }}))), x -> x.col2),
-        '{{ separator }}'
-    )
+    case when count({{ column }}) > 0
+        then array_join(
+            transform(
+                array_sort(collect_list(named_struct('k', struct({{ order_by }}), 'v', {{ column }}))),
+                x -> x.v
+            ),
+            '{{ separator }}'
+        )
+    end
 {%- endmacro %}

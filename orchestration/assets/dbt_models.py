@@ -21,6 +21,13 @@ from orchestration.assets.official import official_observations, registry_and_ex
 from orchestration.assets.reports import report_automatic_claims, report_claims, report_quantities
 from orchestration.dbt_project import govmetrics_dbt
 from orchestration.resources import WarehouseResource
+from warehouse import paths
+from warehouse.spark_handoff import (
+    built_relations,
+    load_spark_tables,
+    prepare_spark_build,
+    write_raw_parquet,
+)
 from warehouse.table_docs import record_table_docs
 from warehouse.verification import record_verification_chain
 
@@ -78,6 +85,8 @@ def _build_target(run_id: str) -> Path:
     return Path("target") / f"build-{run_id}"
 
 
+# In a Spark build, where the verdict models compiled for DuckDB go (inside the build's folder).
+DUCKDB_COMPILE = "duckdb"
 BUILD_TARGETS_KEPT = 10  # a build's folder is about 15 MB
 
 
@@ -112,7 +121,45 @@ def govmetrics_dbt_models(
     # dbt unit tests check the SQL, not the data: `make test` runs them
     # (tests/integration/test_dbt_unit_tests.py), so that a build does not pay for them.
     args = ["build", "--exclude-resource-type", "unit_test"]
-    yield from dbt.cli(args, context=context, target_path=target).stream()
+    engine = dbt_engine(dbt)
+    if engine == "duckdb":
+        yield from dbt.cli(args, context=context, target_path=target).stream()
+        return
+    with warehouse.connect() as con:
+        written = write_raw_parquet(con, paths.spark_dir() / "raw")
+    context.log.info(f"wrote {len(written)} raw tables as Parquet for Spark")
+    prepare_spark_build(paths.spark_dir())
+    invocation = dbt.cli(args, context=context, target_path=target)
+    yield from invocation.stream()
+    relations = built_relations(
+        invocation.get_artifact("manifest.json"), invocation.get_artifact("run_results.json")
+    )
+    with warehouse.connect() as con:
+        loaded = load_spark_tables(con, paths.spark_dir() / "warehouse", relations)
+    context.log.info(f"the build database took the {loaded} tables Spark built")
+    # `govmetrics verify` re-runs the verdict models on DuckDB: compile them for DuckDB too.
+    duckdb_dbt = DbtCliResource(
+        project_dir=govmetrics_dbt, dbt_executable=dbt.dbt_executable, target="duckdb"
+    )
+    duckdb_dbt.cli(
+        ["compile", "--select", "+claim_verification"],
+        manifest=govmetrics_dbt.manifest_path,
+        target_path=target / DUCKDB_COMPILE,
+    ).wait()
+
+
+def dbt_engine(dbt: DbtCliResource) -> str:
+    """The engine of the dbt resource's target (a profile output, dbt_project/profiles.yml):
+    `duckdb`, or `spark` for `spark` and `spark_thrift`."""
+    target = dbt.target or "duckdb"
+    if target == "duckdb":
+        return "duckdb"
+    if target in ("spark", "spark_thrift"):
+        return "spark"
+    raise ValueError(
+        f"dbt resource target {target!r}: give duckdb, spark or spark_thrift "
+        "(GOVMETRICS_ENGINE=duckdb|spark, or the resource's `target` setting)"
+    )
 
 
 def _build_manifest(context: AssetExecutionContext) -> Path:
@@ -165,9 +212,16 @@ def dbt_docs(context: AssetExecutionContext, warehouse: WarehouseResource):
     # `govmetrics verify` re-runs the verdict models exactly as compiled for this build.
     manifest_file = _build_manifest(context)
     manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    # After a Spark build, the verdict models as compiled for DuckDB (what `verify` runs on).
+    duckdb_compile = manifest_file.parent / DUCKDB_COMPILE / "manifest.json"
+    chain_manifest = (
+        json.loads(duckdb_compile.read_text(encoding="utf-8"))
+        if duckdb_compile.is_file()
+        else manifest
+    )
     _prune_build_targets(keep=manifest_file.parent)
     with warehouse.connect() as con:
-        models = record_verification_chain(con, manifest)
+        models = record_verification_chain(con, chain_manifest)
         documented = record_table_docs(con, manifest)
     context.log.info(f"recorded {models} verdict models in meta.verification_chain")
     context.log.info(f"recorded the docs of {documented} tables in meta.table_docs/column_docs")

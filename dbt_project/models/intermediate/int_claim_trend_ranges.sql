@@ -34,7 +34,7 @@ series as (
         points.lower,
         points.upper,
         points.value_as_written
-            || ' (' || cast(coalesce(points.as_of, points.period_end) as varchar)
+            || ' (' || cast(coalesce(points.as_of, points.period_end) as string)
             || ', ' || points.source_id || ')' as described
     from claims
     inner join {{ ref('int_observations_ranked') }} as points
@@ -78,10 +78,10 @@ rates as (
         case when claims.change_scale = 'relative'
             then power(
                 steps.value / steps.previous_value,
-                365.25
+                365.25e0
                 / {{ dbt.datediff('steps.previous_date', 'steps.observed_date', 'day') }}
             ) - 1
-            else (steps.value - steps.previous_value) * 365.25
+            else (steps.value - steps.previous_value) * 365.25e0
                 / {{ dbt.datediff('steps.previous_date', 'steps.observed_date', 'day') }}
         end as annual_change
     from steps
@@ -127,13 +127,13 @@ assessed as (
         rate_bounds.slowest,
         rate_bounds.fastest,
         {{ dbt.datediff('before.observed_date', 'claims.claim_date', 'day') }}
-            / 365.25 as years,
+            / 365.25e0 as years,
         case
             when coalesce(points_per_claim.official_points, 0) < 2 then 'none_single_point'
             when before.claim_id is null then 'none_before_first_point'
             when after.claim_id is not null then 'interpolated'
             when {{ dbt.datediff('before.observed_date', 'claims.claim_date', 'day') }}
-                / 365.25 > claims.max_years_beyond then 'none_too_far'
+                / 365.25e0 > claims.max_years_beyond then 'none_too_far'
             when rate_bounds.claim_id is null then 'none_no_step'
             else 'extrapolated'
         end as trend_method

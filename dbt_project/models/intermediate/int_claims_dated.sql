@@ -21,7 +21,7 @@ select
     case
         when claims.date_basis = 'present' and reports.reference_date is not null
             then 'undated and in the present tense: read as of '
-                || cast(reports.reference_date as varchar) || ', ' || reports.reference_date_basis
+                || cast(reports.reference_date as string) || ', ' || reports.reference_date_basis
         when claims.date_basis = 'present'
             then 'undated and in the present tense, but the report''s date is not known'
         when claims.date_basis = 'none' then 'the text states no date and none can be inferred'

@@ -17,7 +17,7 @@
 --   none                    nothing to compare with.
 {% set staleness = var('verification_staleness_days') %}
 {% set other_year = "case when yearly_changes.year <> extract(year from claims.claim_date) "
-    ~ "then cast(yearly_changes.year as varchar) end" %}
+    ~ "then cast(yearly_changes.year as string) end" %}
 
 with claims as (
     select * from {{ ref('int_claims_dated') }}
@@ -54,7 +54,7 @@ direct as (
         ) as preference,
         {{ official_figure_columns('observations') }},
         count(*) over (partition by claims.claim_id) as candidates,
-        cast(null as varchar) as relation_note
+        cast(null as string) as relation_note
     from claims
     inner join observations
         on claims.indicator_code = observations.indicator_code
@@ -81,15 +81,15 @@ recomputed as (
         1 as preference,
         claims.base_indicator_code as indicator_code,
         case when claims.change_relation = 'change_pct_of'
-            then 100.0 * (end_level.value / base_level.value - 1)
+            then 100.0 * (end_level.value / nullif(base_level.value, 0) - 1)
             else end_level.value - base_level.value
         end as value,
         case when claims.change_relation = 'change_pct_of'
-            then 100.0 * (end_level.lower / base_level.upper - 1)
+            then 100.0 * (end_level.lower / nullif(base_level.upper, 0) - 1)
             else end_level.lower - base_level.upper
         end as lower,
         case when claims.change_relation = 'change_pct_of'
-            then 100.0 * (end_level.upper / base_level.lower - 1)
+            then 100.0 * (end_level.upper / nullif(base_level.lower, 0) - 1)
             else end_level.upper - base_level.lower
         end as upper,
         end_level.as_of,
@@ -99,7 +99,7 @@ recomputed as (
         base_level.source_id || ' + ' || end_level.source_id as source_id,
         end_level.grade,
         1 as candidates,
-        cast(null as varchar) as relation_note
+        cast(null as string) as relation_note
     from claims
     inner join levels as end_level
         on claims.base_indicator_code = end_level.indicator_code
@@ -161,11 +161,11 @@ ranked as (
         cast(null as date) as as_of,
         cast(null as date) as period_start,
         cast(null as date) as period_end,
-        cast(null as varchar) as value_as_written,
-        cast(null as varchar) as source_id,
-        cast(null as varchar) as grade,
+        cast(null as string) as value_as_written,
+        cast(null as string) as source_id,
+        cast(null as string) as grade,
         candidates,
-        cast(null as varchar) as relation_note
+        cast(null as string) as relation_note
     from ranked_details
 ),
 
@@ -224,7 +224,7 @@ nearest as (
         ) as preference,
         {{ official_figure_columns('observations') }},
         count(*) over (partition by claims.claim_id) as candidates,
-        cast(null as varchar) as relation_note
+        cast(null as string) as relation_note
     from claims
     inner join observations
         on claims.indicator_code = observations.indicator_code

@@ -50,14 +50,14 @@ select
     yearly.pop_total_vintage,
     cast(round(yearly.pop_60_plus) as bigint) as pop_60_plus,
     yearly.pop_60_plus_share,
-    round(100.0 * yearly.pop_60_plus / yearly.pop_total_for_shares, 2)
+    round(100.0 * yearly.pop_60_plus / nullif(yearly.pop_total_for_shares, 0), 2)
         as pop_60_plus_share_recomputed,
     case when yearly.previous_year = yearly.year - 1
         then round(yearly.pop_60_plus_share - yearly.previous_pop_60_plus_share, 2)
     end as pop_60_plus_share_change_pp,
     cast(round(yearly.pop_65_plus) as bigint) as pop_65_plus,
     yearly.pop_65_plus_share,
-    round(100.0 * yearly.pop_65_plus / yearly.pop_total_for_shares, 2)
+    round(100.0 * yearly.pop_65_plus / nullif(yearly.pop_total_for_shares, 0), 2)
         as pop_65_plus_share_recomputed,
     case when yearly.previous_year = yearly.year - 1
         then round(yearly.pop_65_plus_share - yearly.previous_pop_65_plus_share, 2)

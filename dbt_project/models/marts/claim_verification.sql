@@ -16,7 +16,7 @@ with matched as (
         coalesce(
             {{ describe_period('claims.claim_as_of', 'claims.claim_period_start',
                 'claims.claim_period_end') }},
-            cast(claims.claim_date as varchar)
+            cast(claims.claim_date as string)
         ) as claim_period,
         {{ describe_period('claims.official_as_of', 'claims.official_period_start',
             'claims.official_period_end') }} as official_period
@@ -80,7 +80,7 @@ official_text as (
         || coalesce(official_indicator_code, '') || ', ' || coalesce(official_period, '')
         || ', ' || coalesce(official_source_id, '') || ', grade ' || coalesce(official_grade, '')
         || case when candidates > 1
-            then '; chosen from ' || cast(candidates as varchar) || ' candidates'
+            then '; chosen from ' || cast(candidates as string) || ' candidates'
             else '' end
         || ')' as official_described,
         surface || ' ' || {{ describe_interval('claimed_lower', 'claimed_upper') }}
@@ -97,11 +97,11 @@ official_text as (
                         || {{ describe_number('100 * trend_fastest') }} || '%'
                     else 'from ' || {{ describe_number('trend_slowest') }} || ' to '
                         || {{ describe_number('trend_fastest') }} || ' points' end
-                || ' (the slowest and fastest of its ' || cast(trend_official_points as varchar)
+                || ' (the slowest and fastest of its ' || cast(trend_official_points as string)
                 || ' official points, and no change) over '
                 || {{ describe_number('trend_years') }} || ' years, the series could reach '
                 || {{ describe_interval('trend_lower', 'trend_upper') }} || ' by '
-                || cast(claim_date as varchar)
+                || cast(claim_date as string)
             when 'none_single_point'
                 then 'no trend range: the series has fewer than two official points'
             when 'none_before_first_point'
@@ -175,7 +175,7 @@ select
         when claim_type = 'target' and verdict = 'unverifiable' and indicator_code is not null
             then 'A target for ' || coalesce(claim_period, 'an unstated date')
                 || ': a plan is not checked against an outturn before its period ends'
-                || ' (official data reach ' || cast(official_data_until as varchar) || ').'
+                || ' (official data reach ' || cast(official_data_until as string) || ').'
         when verdict = 'unverifiable' and indicator_code is null
             then 'No official indicator holds this figure (scope ' || scope
                 || '): it is not checked.'
@@ -199,14 +199,14 @@ select
                 || ' measures something else (' || coalesce(relation_note, 'a related measure')
                 || '), so it cannot confirm or refute ' || claim_described || '.'
         when verdict = 'implausible'
-            then 'Claim ' || claim_described || ' for ' || cast(claim_date as varchar)
+            then 'Claim ' || claim_described || ' for ' || cast(claim_date as string)
                 || ' has no official counterpart for its date, and lies outside the range the '
                 || 'official series could have reached: ' || trend_described || '; it misses it by '
                 || {{ describe_number('trend_gap') }} || ', beyond the tolerance of '
                 || {{ describe_number('tolerance') }} || ' (' || policy_id || ').'
         when verdict = 'period_mismatch'
             then 'Claim ' || claim_described || ' for '
-                || coalesce(cast(claim_date as varchar), 'no stated date')
+                || coalesce(cast(claim_date as string), 'no stated date')
                 || ' has no official counterpart for its date; the nearest is '
                 || official_described || '. '
                 || case when match_method = 'trend_bound'

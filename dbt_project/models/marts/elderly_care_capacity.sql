@@ -39,10 +39,10 @@ select
     supply.eldercare_beds_total_as_written,
     coalesce(beds_conflicts.conflicting_pairs, 0) > 0 as beds_total_sources_disagree,
     elderly.pop_60_plus,
-    round(1000.0 * supply.eldercare_beds_total / elderly.pop_60_plus, 1)
+    round(1000.0 * supply.eldercare_beds_total / nullif(elderly.pop_60_plus, 0), 1)
         as beds_per_1000_elderly_recomputed,
     round(
-        1000.0 * supply.eldercare_beds_total / elderly.pop_60_plus
+        1000.0 * supply.eldercare_beds_total / nullif(elderly.pop_60_plus, 0)
         - supply.eldercare_beds_per_1000_elderly,
         2
     ) as beds_per_1000_elderly_difference,

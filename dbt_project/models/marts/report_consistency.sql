@@ -76,11 +76,16 @@ from_to as (
             as surfaces,
         changes.value as expected,
         case when changes.claim_type = 'change_pct'
-            then 100.0 * (end_claims.value / start_claims.value - 1)
+            then 100.0 * (end_claims.value / nullif(start_claims.value, 0) - 1)
             else end_claims.value - start_claims.value end as observed,
         case when changes.claim_type = 'change_pct'
-            then 100.0 * (end_claims.lower / start_claims.upper - 1) <= changes.upper
-                and changes.lower <= 100.0 * (end_claims.upper / start_claims.lower - 1)
+            then (
+                start_claims.upper = 0
+                or 100.0 * (end_claims.lower / nullif(start_claims.upper, 0) - 1) <= changes.upper
+            ) and (
+                start_claims.lower = 0
+                or changes.lower <= 100.0 * (end_claims.upper / nullif(start_claims.lower, 0) - 1)
+            )
             else end_claims.lower - start_claims.upper <= changes.upper
                 and changes.lower <= end_claims.upper - start_claims.lower
         end as passed
@@ -100,9 +105,9 @@ twice as (
         a.report_id,
         'same_measure_twice' as check_type,
         a.claim_id || ', ' || b.claim_id as claim_ids,
-        a.surface || ' (' || coalesce(cast(coalesce(a.as_of, a.period_end) as varchar), 'undated')
+        a.surface || ' (' || coalesce(cast(coalesce(a.as_of, a.period_end) as string), 'undated')
             || ') vs ' || b.surface || ' ('
-            || coalesce(cast(coalesce(b.as_of, b.period_end) as varchar), 'undated') || ')'
+            || coalesce(cast(coalesce(b.as_of, b.period_end) as string), 'undated') || ')'
             as surfaces,
         a.value as expected,
         b.value as observed,

@@ -5,7 +5,7 @@ with series as (
     select
         indicator_code,
         geo_code,
-        coalesce(cast(period_start as varchar), 'stock') as series_start,
+        coalesce(cast(period_start as string), 'stock') as series_start,
         coalesce(as_of, period_end) as observed_date,
         value,
         source_file
@@ -20,7 +20,7 @@ with series as (
 
 changes as (
     select
-        indicator_code || '/' || geo_code || '/' || cast(observed_date as varchar)
+        indicator_code || '/' || geo_code || '/' || cast(observed_date as string)
             || ' (' || source_file || ')' as series_key,
         value - lag(value) over (
             partition by indicator_code, geo_code, series_start order by observed_date

@@ -8,7 +8,7 @@ with year_end as (
 
 changes as (
     select
-        later.indicator_code || '/' || later.geo_code || '/' || cast(later.as_of as varchar)
+        later.indicator_code || '/' || later.geo_code || '/' || cast(later.as_of as string)
             as series_key,
         later.value / earlier.value - 1 as relative_change
     from year_end as later

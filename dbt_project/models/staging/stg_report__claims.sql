@@ -25,8 +25,8 @@ select
     1.0 as confidence,
     cast(null as bigint) as start_offset,
     cast(null as bigint) as end_offset,
-    cast(null as varchar) as link_evidence,
-    cast(null as varchar) as review_decision,
+    cast(null as string) as link_evidence,
+    cast(null as string) as review_decision,
     _source_file as source_file,
     _source_line as source_line
 from registered

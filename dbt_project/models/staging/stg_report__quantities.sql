@@ -5,7 +5,7 @@ select
     paragraph_kind,
     text as surface,
     start as start_offset,
-    "end" as end_offset,
+    {{ adapter.quote('end') }} as end_offset,
     value,
     unit,
     kind,

@@ -57,7 +57,7 @@ unlisted as (
     select
         report_id,
         report_id as title,
-        cast(null as varchar) as publisher,
+        cast(null as string) as publisher,
         'unknown' as date_published,
         cast(null as date) as data_as_of,
         source_file,
