@@ -81,8 +81,9 @@ def test_a_table_spark_did_not_write_changes_nothing(con, tmp_path: Path) -> Non
 def test_a_table_an_earlier_build_wrote_is_not_taken(con, tmp_path: Path) -> None:
     spark_dir = tmp_path / "spark"
     warehouse = spark_dir / "warehouse"
+    prepare_spark_build(spark_dir)  # an earlier build...
     _spark_table(warehouse, "marts", "sources", "select 'stale' as source_id")
-    prepare_spark_build(spark_dir)  # a build starts...
+    prepare_spark_build(spark_dir)  # this build starts...
     _spark_table(warehouse, "marts", "claims", "select 'new' as claim_id")  # ...writes one table
     assert load_spark_tables(con, warehouse, [("marts", "claims")]) == 1
     with pytest.raises(FileNotFoundError, match=r"did not write marts\.sources in this build"):
