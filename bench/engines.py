@@ -13,8 +13,6 @@ import json
 import sys
 from pathlib import Path
 
-import duckdb
-
 from bench import figures
 from bench.__main__ import _label, parse_size
 from bench.workspace import GOVMETRICS, Timed, Workspace, create, run_timed
@@ -58,18 +56,6 @@ def table_differences(workspace: Workspace) -> dict[str, list[str]]:
         ):
             differences[f"{schema}.{result.name}"] = result.problems
     return differences
-
-
-def published_marts(home: Path) -> dict[str, int]:
-    """Rows per mart of the snapshot a build published."""
-    with duckdb.connect(str(home / "published" / "govmetrics.duckdb"), read_only=True) as con:
-        rows = con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
-        ).fetchall()
-        return {
-            name: con.execute(f"select count(*) from marts.{name}").fetchone()[0]
-            for (name,) in sorted(rows)
-        }
 
 
 def compare_engines(root: Path, size: int) -> dict:

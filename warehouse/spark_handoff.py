@@ -37,8 +37,8 @@ def write_raw_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str,
     for table in raw_tables(con):
         (staging / table).mkdir(parents=True)
         target = staging / table / "data.parquet"
-        con.execute(f"copy raw.{table} to {sql_literal(str(target))} (format parquet)")
-        written[table] = con.execute(f"select count(*) from raw.{table}").fetchone()[0]
+        copy = f"copy raw.{table} to {sql_literal(str(target))} (format parquet)"
+        written[table] = con.execute(copy).fetchone()[0]  # COPY returns the rows it wrote
     shutil.rmtree(folder, ignore_errors=True)
     staging.rename(folder)
     return written
